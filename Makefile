@@ -1,0 +1,41 @@
+# make run: the service in demo mode (no LINE credentials) or live; make test: the test suite.
+VENV   ?= .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+LOCALES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+
+.PHONY: run test install catalogues extract benchmark score clean
+
+run: install
+	$(BIN)/mamoru run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed catalogues
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Compile every catalogue (.po -> .mo); the .mo files are build output, not committed.
+catalogues: $(VENV)/.installed
+	@for po in $(LOCALES); do $(BIN)/pybabel compile -D messages -i $$po -o $${po%.po}.mo >/dev/null || exit 1; done
+
+# After changing user-visible strings or intents/: refresh the template and every catalogue.
+extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o locales/messages.pot .
+	@for po in $(LOCALES); do $(BIN)/pybabel update -D messages -i locales/messages.pot -o $$po --no-fuzzy-matching || exit 1; done
+
+benchmark: install
+	$(BIN)/python benchmarks/webhook.py
+
+score: install
+	PATH=$(CURDIR)/$(BIN):$$PATH $(PYTHON) ../shared/eval/score.py
+
+clean:
+	rm -rf $(VENV) instance

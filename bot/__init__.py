@@ -1,0 +1,81 @@
+"""Mamoru (守る): a LINE chatbot with which a city or police helps residents against crime and scams."""
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from linebot.v3 import WebhookParser
+
+from . import db, privacy
+from .config import deployment_facts, from_environment
+from .store import prepare
+
+INTENTS_DIR = Path(__file__).resolve().parent.parent / "intents"
+DEMO_SECRET = "demo-channel-secret"
+DEMO_TOKEN = "demo-access-token"
+
+log = logging.getLogger("mamoru")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from the environment (or `test_config`); start the worker unless told not to."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        log.warning("MAMORU_SECRET_KEY is not set: using a random key, sessions end at restart")
+    privacy.set_key(app.config["SECRET_KEY"])
+    prepare(app.config["DATABASE"])
+    db.init_app(app)
+
+    if app.config["DEMO"]:
+        _start_demo(app)
+    app.extensions["mamoru.parser"] = WebhookParser(app.config["LINE_CHANNEL_SECRET"])
+    app.extensions["mamoru.worker"] = _build_worker(app)
+
+    from . import cli, health, webhook
+    app.register_blueprint(webhook.bp)
+    app.register_blueprint(health.bp)
+    if "mamoru.fake" in app.extensions:
+        from . import simulator
+        app.register_blueprint(simulator.bp)
+    cli.init_app(app)
+
+    if app.config["WORKER"] == "thread":
+        app.extensions["mamoru.worker"].start()
+    return app
+
+
+def _start_demo(app: Flask) -> None:
+    """Wire the app to an in-process fake Messaging API on 127.0.0.1: nothing reaches LINE."""
+    from .line_fake import FakeLineApi
+
+    fake = FakeLineApi().start()
+    app.extensions["mamoru.fake"] = fake
+    app.config.update(LINE_CHANNEL_SECRET=DEMO_SECRET, LINE_CHANNEL_ACCESS_TOKEN=DEMO_TOKEN,
+                      LINE_API_HOST=fake.url)
+    log.info("DEMO MODE: no LINE credentials set; the Messaging API is a fake at %s and the LINE "
+             "simulator is at /simulator", fake.url)
+
+
+def _build_worker(app: Flask):
+    from .dialogue import Dialogue
+    from .i18n import Catalogs
+    from .line_api import LineApi
+    from .understanding import load_engine
+    from .worker import Worker
+
+    config = app.config
+    engine = load_engine(config.get("INTENTS_DIR", INTENTS_DIR))
+    app.extensions["mamoru.engine"] = engine
+    dialogue = Dialogue(engine, Catalogs(), deployment_facts(config))
+    return Worker(
+        config["DATABASE"], dialogue,
+        api_factory=lambda: LineApi(config["LINE_API_HOST"], config["LINE_CHANNEL_ACCESS_TOKEN"]),
+        lease=config["CLAIM_LEASE_SECONDS"], backoff_scale=config.get("BACKOFF_SCALE", 1.0),
+    )

@@ -1,0 +1,77 @@
+"""The Messaging API client: the SDK with explicit timeouts, and outcomes the outbox can act on."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from linebot.v3.messaging import (
+    ApiClient,
+    ApiException,
+    Configuration,
+    MessagingApi,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+from urllib3.exceptions import HTTPError
+
+TIMEOUT = (3.0, 10.0)  # connect, read: the SDK has no default and would wait forever
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What LINE said to one call: `status` 0 means no answer (timeout, refused)."""
+
+    status: int
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when LINE accepted the call."""
+        return 200 <= self.status < 300
+
+
+class LineApi:
+    """The calls the bot makes, each with a timeout, never raising for an HTTP or network failure."""
+
+    def __init__(self, host: str, access_token: str, timeout: tuple[float, float] = TIMEOUT):
+        self._client = ApiClient(Configuration(access_token=access_token, host=host.rstrip("/")))
+        self._api = MessagingApi(self._client)
+        self._timeout = timeout
+
+    def reply(self, reply_token: str, messages: list[dict]) -> Outcome:
+        """Answer an event with its reply token."""
+        request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
+        return self._call(self._api.reply_message, request)
+
+    def push(self, to: str, messages: list[dict], retry_key: str) -> Outcome:
+        """Push messages; the same retry key across retries lets LINE drop duplicates (409)."""
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        return self._call(self._api.push_message, request, x_line_retry_key=retry_key)
+
+    def profile_language(self, user_id: str) -> str | None:
+        """The user's LINE language (BCP 47), or None when LINE does not tell."""
+        try:
+            profile = self._api.get_profile(user_id, _request_timeout=self._timeout)
+        except (ApiException, HTTPError):
+            return None
+        return profile.language
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._client.close()
+
+    def _call(self, method, *args, **kwargs) -> Outcome:
+        try:
+            method(*args, _request_timeout=self._timeout, **kwargs)
+        except ApiException as error:
+            return Outcome(error.status, _line_message(error.body))
+        except HTTPError as error:
+            return Outcome(0, type(error).__name__)
+        return Outcome(200)
+
+
+def _line_message(body) -> str:
+    try:
+        return json.loads(body).get("message", "")
+    except (TypeError, ValueError, AttributeError):
+        return str(body or "")[:200]

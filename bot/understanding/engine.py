@@ -1,0 +1,87 @@
+"""The understanding engine: normalise, identify the language, match the intent, decide escalation."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .catalogue import NONE_INTENT, SIGNALS_FILE, Intent, load_intents
+from .langid import DEFAULT_LANG, LanguageIdentifier
+from .matcher import Document, IntentMatcher
+from .normalize import fold
+from .signals import SEVERITIES, SignalSet, load_signals
+
+DATA_DIR = Path(__file__).with_name("data")
+# Below this matcher score the engine answers `none` rather than guess a topic (see benchmarks/intents.py).
+THRESHOLD = 0.2
+# Severity of an always-escalate intent when no signal says more.
+INTENT_SEVERITY = {"emergency": "emergency", "human": "normal"}
+DEFAULT_INTENT_SEVERITY = "urgent"
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the engine understood of one message."""
+
+    intent: str
+    lang: str
+    score: float
+    escalate: bool
+    severity: str | None
+
+
+class Engine:
+    """Classifies messages; holds only immutable state, so one instance serves many threads."""
+
+    def __init__(self, intents: Mapping[str, Intent], matcher: IntentMatcher, langid: LanguageIdentifier,
+                 signals: SignalSet, threshold: float = THRESHOLD):
+        self.intents = intents
+        self.matcher = matcher
+        self.langid = langid
+        self.signals = signals
+        self.threshold = threshold
+
+    def classify(self, text: str) -> Understanding:
+        """Understand one message."""
+        text = text or ""
+        folded = fold(text)
+        lang = self.langid.identify(text) if folded else DEFAULT_LANG
+        intent, score = NONE_INTENT, 0.0
+        if folded:
+            intent, score = self.matcher.rank(folded)[0]
+            if score < self.threshold:
+                intent = NONE_INTENT
+        severity = self.signals.detect(folded)
+        info = self.intents.get(intent)
+        if info is not None and info.escalate:
+            severity = _most_severe(severity, INTENT_SEVERITY.get(intent, DEFAULT_INTENT_SEVERITY))
+        return Understanding(intent=intent, lang=lang, score=round(score, 4), escalate=severity is not None,
+                             severity=severity)
+
+
+def _most_severe(a: str | None, b: str | None) -> str | None:
+    present = [s for s in (a, b) if s is not None]
+    return min(present, key=SEVERITIES.index) if present else None
+
+
+def load_engine(intents_dir: str | Path) -> Engine:
+    """Load the intents, signals and language data once and build an Engine."""
+    intents_dir = Path(intents_dir)
+    intents = load_intents(intents_dir)
+    documents = []
+    for intent in intents.values():
+        for texts in intent.examples.values():
+            documents.extend(Document(intent.id, fold(t)) for t in texts)
+        for words in intent.keywords.values():
+            documents.extend(Document(intent.id, fold(w), is_keyword=True) for w in words)
+    langdata = tomllib.loads((DATA_DIR / "langid.toml").read_text(encoding="utf-8"))
+    examples_by_lang: dict[str, list[str]] = {}
+    for intent in intents.values():
+        for lang, texts in intent.examples.items():
+            examples_by_lang.setdefault(lang, []).extend(texts)
+    langid = LanguageIdentifier(langdata["words"], langdata["letters"], langdata["chinese"]["markers"],
+                                examples_by_lang)
+    signals_path = intents_dir / SIGNALS_FILE
+    signals = load_signals(signals_path) if signals_path.exists() else SignalSet(())
+    return Engine(intents, IntentMatcher(documents), langid, signals)

@@ -1,0 +1,67 @@
+"""Sparse features of a folded message: words, word pairs and character n-grams per script."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+# One alternative per script run; CJK runs have no word boundaries, so they get character n-grams only.
+_TOKEN = re.compile(
+    r"(?P<latin>[a-z0-9']+)"
+    r"|(?P<hangul>[\uac00-\ud7a3]+)"
+    r"|(?P<deva>[\u0900-\u0963\u0971-\u097f]+)"
+    r"|(?P<cjk>[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]+)"
+    r"|(?P<symbol>[\U0001F300-\U0001FAFF\u2600-\u27bf])"
+)
+
+
+def tokens(folded: str) -> list[tuple[str, str]]:
+    """Split a folded text into (script, token) runs."""
+    return [(m.lastgroup, m.group()) for m in _TOKEN.finditer(folded)]
+
+
+def features(folded: str) -> Counter:
+    """Count the features of a folded text."""
+    out: Counter = Counter()
+    previous = None
+    for script, tok in tokens(folded):
+        if script == "cjk":
+            _char_ngrams(out, tok, 1, 3)
+            previous = None
+            continue
+        if script == "symbol":
+            out["s:" + tok] += 1
+            continue
+        out["w:" + tok] += 1
+        if previous is not None:
+            out["b:" + previous + " " + tok] += 1
+        previous = tok
+        if script == "latin":
+            if not tok.isdigit():
+                _char_ngrams(out, "<" + tok + ">", 3, 4)
+        elif script == "hangul":
+            _char_ngrams(out, tok, 1, 3)
+        else:
+            _char_ngrams(out, "<" + tok + ">", 2, 4)
+    return out
+
+
+def _char_ngrams(out: Counter, text: str, low: int, high: int) -> None:
+    size = len(text)
+    for n in range(low, high + 1):
+        for i in range(size - n + 1):
+            out[text[i:i + n]] += 1
+
+
+def weigh(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
+    """Sublinear TF-IDF vector with unit length; features unknown to `idf` are dropped."""
+    vec = {}
+    for feat, n in counts.items():
+        w = idf.get(feat)
+        if w is not None:
+            vec[feat] = (1.0 + math.log(n)) * w
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    if norm:
+        for feat in vec:
+            vec[feat] /= norm
+    return vec

@@ -1,0 +1,193 @@
+"""The worker: drains the inbox through the dialogue into the outbox, and sends the outbox."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+
+from linebot.v3.webhooks import Event
+
+from .dialogue import Dialogue, Turn
+from .line_api import LineApi
+from .outbox import REPLY_TOKEN_LIFETIME, Deliverer
+from .privacy import pseudonym
+from .store import Store, connect
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+IDLE_POLL = 0.2  # seconds between looks at the tables when nothing woke us (other processes' work)
+
+
+class LostClaim(Exception):
+    """Another worker took over the event while this one was working on it."""
+
+
+def parse_event(body: dict):
+    """Parse a raw webhook event with the SDK; None for an event type the SDK does not know."""
+    if Event.get_discriminator_value(body) is None:
+        return None
+    return Event.from_dict(body)
+
+
+class Worker:
+    """Processes stored events and sends stored messages; safe to run in several processes at once."""
+
+    def __init__(self, database: str, dialogue: Dialogue, api_factory, lease: float = 30.0,
+                 backoff_scale: float = 1.0):
+        self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.database = database
+        self.dialogue = dialogue
+        self.api_factory = api_factory
+        self.lease = lease
+        self.backoff_scale = backoff_scale
+        self._inbox_wake = threading.Event()
+        self._outbox_wake = threading.Event()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def wake(self) -> None:
+        """Tell the worker new events are waiting."""
+        self._inbox_wake.set()
+
+    def start(self) -> "Worker":
+        """Run the inbox and outbox loops in background threads."""
+        self._threads = [threading.Thread(target=loop, name=name, daemon=True) for name, loop in
+                         (("mamoru-inbox", self._inbox_loop), ("mamoru-outbox", self._outbox_loop))]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Finish the current step and stop the loops."""
+        self._stopping.set()
+        self._inbox_wake.set()
+        self._outbox_wake.set()
+        for thread in self._threads:
+            thread.join(timeout=15)
+
+    def run_forever(self) -> None:
+        """Run both loops until interrupted (the `mamoru worker` process)."""
+        self.start()
+        try:
+            while not self._stopping.wait(1):
+                pass
+        except KeyboardInterrupt:
+            self.stop()
+
+    def run_until_idle(self, timeout: float = 10.0) -> None:
+        """Drain and send in this thread until nothing is left or due (tests and tools)."""
+        store, api = Store(connect(self.database)), self.api_factory()
+        deliverer = Deliverer(store, api, self.backoff_scale)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                worked = self.drain_lane(store)
+                while (row := store.claim_outgoing(self.id, self.lease)) is not None:
+                    deliverer.deliver(row)
+                    worked = True
+                if not worked:
+                    if not store.outbox_counts().get("queued"):
+                        return
+                    time.sleep(0.01)
+        finally:
+            api.close()
+            store.close()
+
+    def drain_lane(self, store: Store) -> bool:
+        """Claim one lane's waiting events and process them in order; False when none waited."""
+        rows = store.claim_lane(self.id, self.lease)
+        for row in rows:
+            self._process(store, row)
+        return bool(rows)
+
+    def _inbox_loop(self) -> None:
+        store, api = Store(connect(self.database)), self.api_factory()
+        try:
+            while not self._stopping.is_set():
+                try:
+                    worked = self.drain_lane(store)
+                except Exception:
+                    log.exception("inbox loop")
+                    worked = False
+                if worked:
+                    self._outbox_wake.set()
+                else:
+                    self._inbox_wake.wait(IDLE_POLL)
+                    self._inbox_wake.clear()
+        finally:
+            api.close()
+            store.close()
+
+    def _outbox_loop(self) -> None:
+        store, api = Store(connect(self.database)), self.api_factory()
+        deliverer = Deliverer(store, api, self.backoff_scale)
+        try:
+            while not self._stopping.is_set():
+                try:
+                    row = store.claim_outgoing(self.id, self.lease)
+                    if row is not None:
+                        deliverer.deliver(row)
+                        continue
+                except Exception:
+                    log.exception("outbox loop")
+                self._outbox_wake.wait(IDLE_POLL)
+                self._outbox_wake.clear()
+        finally:
+            api.close()
+            store.close()
+
+    def _process(self, store: Store, row: dict) -> None:
+        try:
+            event = parse_event(json.loads(row["body"]))
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            log.warning("event %s is malformed: %s", row["event_id"], str(error).splitlines()[0])
+            store.finish_event(row["event_id"], self.id, "malformed", str(error)[:2000])
+            return
+        if event is None:
+            store.finish_event(row["event_id"], self.id, "skipped", "unknown event type")
+            return
+        if event.mode != "active":
+            store.finish_event(row["event_id"], self.id, "skipped", f"{event.mode} mode")
+            return
+        try:
+            turn = Turn(
+                lane=row["lane"], user=store.user(row["lane"]),
+                reply_token=getattr(event, "reply_token", None),
+                profile_language=lambda: self._profile_language(row["lane"]),
+            )
+            self.dialogue.handle(event, turn)
+            self._commit(store, row, turn)
+        except LostClaim:
+            log.info("event %s was taken over by another worker", row["event_id"])
+        except Exception as error:
+            log.exception("event %s (%s) failed", row["event_id"], pseudonym(row["lane"]))
+            if row["attempts"] >= MAX_ATTEMPTS:
+                store.finish_event(row["event_id"], self.id, "failed", repr(error)[:2000])
+            else:
+                store.release_event(row["event_id"], self.id, repr(error)[:2000])
+
+    def _commit(self, store: Store, row: dict, turn: Turn) -> None:
+        """Write everything the turn decided, and close the event, in one transaction."""
+        with store.atomic():
+            if not store.finish_event(row["event_id"], self.id, "done"):
+                raise LostClaim(row["event_id"])
+            if turn.user_changes:
+                store.save_user(turn.user_id, **turn.user_changes)
+            for entry in turn.log:
+                store.log_message(turn.user_id, event_id=row["event_id"], **entry)
+            if turn.replies:
+                store.enqueue(row["lane"], turn.replies, purpose="answer", event_id=row["event_id"],
+                              reply_token=turn.reply_token,
+                              reply_until=row["received_at"] + REPLY_TOKEN_LIFETIME)
+
+    def _profile_language(self, user_id: str) -> str | None:
+        api = self.api_factory()
+        try:
+            return api.profile_language(user_id)
+        finally:
+            api.close()
