@@ -30,6 +30,7 @@ catalogues: $(VENV)/.installed
 extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o locales/messages.pot .
 	@for po in $(LOCALES); do $(BIN)/pybabel update -D messages -i locales/messages.pot -o $$po --no-fuzzy-matching || exit 1; done
+	$(BIN)/python -m bot.catalogue_extract locales/en/LC_MESSAGES/messages.po
 
 benchmark: install
 	$(BIN)/python benchmarks/webhook.py

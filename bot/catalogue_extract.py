@@ -13,3 +13,22 @@ def extract_intents(fileobj, keywords, comment_tags, options):
         text = source_text(intent.get(field) or "")
         if text:
             yield 1, "gettext", text, [f"{intent['id']} {field}"]
+
+
+def fill_source_catalogue(path: str) -> None:
+    """Make the English catalogue complete: English is the source language, so msgstr = msgid."""
+    from babel.messages.pofile import read_po, write_po
+
+    with open(path, "rb") as po:
+        catalogue = read_po(po)
+    for message in catalogue:
+        if message.id and not message.string:
+            message.string = message.id
+    with open(path, "wb") as po:
+        write_po(po, catalogue, width=100)
+
+
+if __name__ == "__main__":
+    import sys
+
+    fill_source_catalogue(sys.argv[1])
