@@ -24,12 +24,14 @@ $(VENV)/.installed: pyproject.toml
 
 # Compile every catalogue (.po -> .mo); the .mo files are build output, not committed.
 catalogues: $(VENV)/.installed
-	@for po in $(LOCALES); do $(BIN)/pybabel compile -D messages -i $$po -o $${po%.po}.mo >/dev/null || exit 1; done
+	@for po in $(LOCALES); do $(BIN)/pybabel -q compile -D messages -i $$po -o $${po%.po}.mo || exit 1; done
 
 # After changing user-visible strings or intents/: refresh the template and every catalogue.
 extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o locales/messages.pot .
-	@for po in $(LOCALES); do $(BIN)/pybabel update -D messages -i locales/messages.pot -o $$po --no-fuzzy-matching || exit 1; done
+	@for po in $(LOCALES); do locale=$$(basename $$(dirname $$(dirname $$po))); \
+	  $(BIN)/pybabel -q update -D messages -i locales/messages.pot -o $$po -l $${locale%_easy} \
+	  --no-fuzzy-matching --width 100 || exit 1; done
 	$(BIN)/python -m bot.catalogue_extract locales/en/LC_MESSAGES/messages.po
 
 benchmark: install

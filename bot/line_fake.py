@@ -7,6 +7,7 @@ import hmac
 import json
 import random
 import re
+import socket
 import threading
 import time
 import uuid
@@ -150,6 +151,15 @@ class FakeLineApi:
         return None
 
     def _route(self, method, path, headers, payload, body):
+        if path == "/fake/log":
+            return 200, {"requests": [{"path": r["path"], "at": r["at"], "json": r["json"],
+                                       "retry_key": r["headers"].get("x-line-retry-key")}
+                                      for r in self.requests if not r["path"].startswith("/fake/")],
+                         "delivered": self.delivered}
+        if method == "POST" and path == "/fake/config":
+            self.failure_rate = float(payload.get("failure_rate", self.failure_rate))
+            self.delay = float(payload.get("delay", self.delay))
+            return 200, {}
         if method == "POST" and path == "/v2/bot/message/reply":
             token = payload.get("replyToken")
             if token in self._used_tokens:
@@ -190,6 +200,11 @@ class FakeLineApi:
 def _handler_for(api: FakeLineApi):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            # Headers and body leave in two writes; without NODELAY, Nagle and delayed ACK add 40 ms.
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def _serve(self):
             length = int(self.headers.get("Content-Length") or 0)
@@ -268,3 +283,19 @@ class WebhookEvents:
     def envelope(self, *events: dict) -> str:
         """The webhook body that carries the events."""
         return json.dumps({"destination": "Ubot", "events": list(events)}, ensure_ascii=False)
+
+
+def main() -> None:
+    """Serve the fake on 127.0.0.1 until interrupted: `python -m bot.line_fake [PORT]`."""
+    import sys
+
+    api = FakeLineApi(port=int(sys.argv[1]) if len(sys.argv) > 1 else 0).start()
+    print(api.url, flush=True)
+    try:
+        api._thread.join()
+    except KeyboardInterrupt:
+        api.stop()
+
+
+if __name__ == "__main__":
+    main()

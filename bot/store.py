@@ -73,21 +73,24 @@ class Store:
             [time.time(), reason, body],
         )
 
-    def claim_lane(self, worker: str, lease: float) -> list[dict]:
-        """Claim every waiting event of the lane whose oldest event waits longest, in timestamp order."""
+    def claim_lane(self, worker: str, lease: float, limit: int = 20) -> list[dict]:
+        """Claim the oldest waiting events (at most `limit`) of the lane that has waited longest."""
         now = time.time()
-        sql = """
+        waiting = "(status = 'pending' OR (status = 'claimed' AND claimed_at < :stale))"
+        sql = f"""
             UPDATE inbox SET status = 'claimed', claimed_by = :worker, claimed_at = :now,
                 attempts = attempts + 1
-            WHERE (status = 'pending' OR (status = 'claimed' AND claimed_at < :stale)) AND lane = (
-                SELECT i.lane FROM inbox i
-                WHERE (i.status = 'pending' OR (i.status = 'claimed' AND i.claimed_at < :stale))
-                  AND NOT EXISTS (SELECT 1 FROM inbox b WHERE b.lane = i.lane
-                                  AND b.status = 'claimed' AND b.claimed_at >= :stale)
-                ORDER BY i.timestamp LIMIT 1)
+            WHERE event_id IN (
+                SELECT event_id FROM inbox WHERE {waiting} AND lane = (
+                    SELECT i.lane FROM inbox i
+                    WHERE (i.status = 'pending' OR (i.status = 'claimed' AND i.claimed_at < :stale))
+                      AND NOT EXISTS (SELECT 1 FROM inbox b WHERE b.lane = i.lane
+                                      AND b.status = 'claimed' AND b.claimed_at >= :stale)
+                    ORDER BY i.timestamp LIMIT 1)
+                ORDER BY timestamp LIMIT :limit)
             RETURNING *"""
         with self.db.atomic():
-            rows = self._rows(sql, {"worker": worker, "now": now, "stale": now - lease})
+            rows = self._rows(sql, {"worker": worker, "now": now, "stale": now - lease, "limit": limit})
         return sorted(rows, key=lambda row: (row["timestamp"], row["received_at"]))
 
     def finish_event(self, event_id: str, worker: str, status: str, error: str | None = None) -> bool:

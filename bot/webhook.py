@@ -48,6 +48,14 @@ def inbox_row(event) -> dict:
 @bp.post("/callback")
 def callback():
     """Accept a LINE webhook: 400 unless signed with our channel secret; 200 once stored."""
+    worker = current_app.extensions["mamoru.worker"]
+    with worker.traffic.request():
+        response = _accept()
+    worker.wake()
+    return response
+
+
+def _accept():
     body = request.get_data(as_text=True)
     parser: WebhookParser = current_app.extensions["mamoru.parser"]
     if not parser.signature_validator.validate(body, request.headers.get("X-Line-Signature", "")):
@@ -63,7 +71,4 @@ def callback():
         return jsonify(error="body is not a LINE webhook"), 400
     if events:
         get_db().ingest([inbox_row(event) for event in events], time.time())
-        worker = current_app.extensions.get("mamoru.worker")
-        if worker is not None:
-            worker.wake()
     return jsonify(status="ok")

@@ -16,7 +16,8 @@ DATA_DIR = Path(__file__).with_name("data")
 # Below this matcher score the engine answers `none` rather than guess a topic (see benchmarks/intents.py).
 THRESHOLD = 0.2
 # Severity of an always-escalate intent when no signal says more.
-INTENT_SEVERITY = {"emergency": "emergency", "human": "normal"}
+EMERGENCY_INTENT = "emergency"
+INTENT_SEVERITY = {EMERGENCY_INTENT: "emergency", "human": "normal"}
 DEFAULT_INTENT_SEVERITY = "urgent"
 
 
@@ -49,11 +50,14 @@ class Engine:
         lang = self.langid.identify(text) if folded else DEFAULT_LANG
         intent, score = NONE_INTENT, 0.0
         if folded:
-            intent, score = self.matcher.rank(folded)[0]
+            intent, score = self.matcher.best(folded)
             if score < self.threshold:
                 intent = NONE_INTENT
         severity = self.signals.detect(folded)
         info = self.intents.get(intent)
+        # Danger now outranks the topic: the reply must start with 110, whatever else the message is about.
+        if severity == "emergency" and EMERGENCY_INTENT in self.intents and not (info and info.escalate):
+            intent, info = EMERGENCY_INTENT, self.intents[EMERGENCY_INTENT]
         if info is not None and info.escalate:
             severity = _most_severe(severity, INTENT_SEVERITY.get(intent, DEFAULT_INTENT_SEVERITY))
         return Understanding(intent=intent, lang=lang, score=round(score, 4), escalate=severity is not None,

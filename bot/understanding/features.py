@@ -55,13 +55,10 @@ def _char_ngrams(out: Counter, text: str, low: int, high: int) -> None:
 
 def weigh(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
     """Sublinear TF-IDF vector with unit length; features unknown to `idf` are dropped."""
-    vec = {}
-    for feat, n in counts.items():
-        w = idf.get(feat)
-        if w is not None:
-            vec[feat] = (1.0 + math.log(n)) * w
+    get = idf.get
+    vec = {f: (w if n == 1 else w * (1.0 + math.log(n))) for f, n in counts.items() if (w := get(f)) is not None}
     norm = math.sqrt(sum(v * v for v in vec.values()))
     if norm:
-        for feat in vec:
-            vec[feat] /= norm
+        scale = 1.0 / norm
+        vec = {f: v * scale for f, v in vec.items()}
     return vec

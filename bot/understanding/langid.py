@@ -71,7 +71,7 @@ class LanguageIdentifier:
         for lang, texts in examples.items():
             for text in texts:
                 if lang in counts:
-                    counts[lang].update(self._latin_words(text))
+                    counts[lang].update(_LATIN_WORD.findall(strip_diacritics(text.casefold())))
                 elif lang in ("ja", "zh-Hans", "zh-Hant"):
                     cjk_counts[lang[:2]].update(_han_bigrams(text))
         self._listed = frozenset(listed)

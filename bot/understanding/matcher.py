@@ -1,12 +1,12 @@
 """Intent matching: TF-IDF centroids and nearest examples over an inverted index, plus keyword boosts."""
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from .features import features, weigh
+import numpy as np
+
+from .features import features
 from .phrases import PREFIX_MARK, PhraseFinder
 
 # Posting lists longer than this belong to features too common to tell examples apart.
@@ -15,11 +15,11 @@ MAX_POSTINGS = 400
 
 @dataclass(frozen=True)
 class Weights:
-    """How the evidence is combined; fixed by benchmarks/intents.py calibration, see there."""
+    """How the evidence is combined (chosen on held-apart data, see benchmarks/intents.py)."""
 
     centroid: float = 0.5
     nearest: float = 0.5
-    keyword: float = 0.15
+    keyword: float = 0.03
     keyword_cap: int = 2
 
 
@@ -32,81 +32,113 @@ class Document:
     is_keyword: bool = False
 
 
+class _Postings:
+    """A sparse feature -> (row, weight) index in CSR form, gathered for many features at once."""
+
+    def __init__(self, feature: np.ndarray, row: np.ndarray, weight: np.ndarray, n_features: int):
+        order = np.argsort(feature, kind="stable")
+        self.row = row[order].astype(np.int32)
+        self.weight = weight[order].astype(np.float32)
+        self.ptr = np.zeros(n_features + 1, dtype=np.int64)
+        np.cumsum(np.bincount(feature, minlength=n_features), out=self.ptr[1:])
+
+    def scores(self, query_ids: np.ndarray, query_weights: np.ndarray, size: int) -> np.ndarray:
+        """Dot product of the query with every row."""
+        starts, ends = self.ptr[query_ids], self.ptr[query_ids + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(size, dtype=np.float64)
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        return np.bincount(self.row[offsets], weights=self.weight[offsets] * np.repeat(query_weights, lengths),
+                           minlength=size)
+
+
 class IntentMatcher:
     """Ranks intents for a folded message; immutable after construction, safe to share between threads."""
 
     def __init__(self, documents: Iterable[Document], weights: Weights = Weights()):
-        docs = [d for d in documents if d.text]
+        # Examples first, grouped by intent, so that per-intent maxima are one reduceat over contiguous rows.
+        docs = sorted((d for d in documents if d.text), key=lambda d: (d.is_keyword, d.intent))
         self.weights = weights
         self.intent_ids = tuple(sorted({d.intent for d in docs}))
         index_of = {intent: i for i, intent in enumerate(self.intent_ids)}
-        counts = [features(d.text) for d in docs]
-        df = Counter()
-        for c in counts:
-            df.update(c.keys())
-        n = len(docs)
-        self._idf = {f: math.log((n + 1) / (k + 1)) + 1.0 for f, k in df.items()}
+        vocab: dict[str, int] = {}
+        feat_ids, counts, lengths = [], [], []
+        for d in docs:
+            c = features(d.text)
+            feat_ids.extend(vocab.setdefault(f, len(vocab)) for f in c)
+            counts.extend(c.values())
+            lengths.append(len(c))
+        self._vocab = vocab
+        n_docs, n_feats = len(docs), len(vocab)
+        feat = np.fromiter(feat_ids, dtype=np.int64, count=len(feat_ids))
+        tf = _sublinear(np.fromiter(counts, dtype=np.float64, count=len(counts)))
+        doc = np.repeat(np.arange(n_docs), lengths)
+        self._idf = np.log((n_docs + 1) / (np.bincount(feat, minlength=n_feats) + 1)) + 1.0
+        w = tf * self._idf[feat]
+        w /= np.sqrt(np.bincount(doc, weights=w * w, minlength=n_docs))[doc]
 
-        centroids = [defaultdict(float) for _ in self.intent_ids]
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._doc_intent = []
-        for doc, c in zip(docs, counts):
-            vec = weigh(c, self._idf)
-            intent = index_of[doc.intent]
-            for f, w in vec.items():
-                centroids[intent][f] += w
-            if not doc.is_keyword:
-                doc_id = len(self._doc_intent)
-                self._doc_intent.append(intent)
-                for f, w in vec.items():
-                    postings[f].append((doc_id, w))
-        centroid_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for intent, centroid in enumerate(centroids):
-            norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
-            for f, w in centroid.items():
-                centroid_postings[f].append((intent, w / norm))
-        self._centroids = {f: tuple(p) for f, p in centroid_postings.items()}
-        self._postings = {f: tuple(p) for f, p in postings.items() if len(p) <= MAX_POSTINGS}
+        intent_of_doc = np.array([index_of[d.intent] for d in docs], dtype=np.int64)
+        key = intent_of_doc[doc] * n_feats + feat
+        uniq, inverse = np.unique(key, return_inverse=True)
+        sums = np.bincount(inverse, weights=w)
+        c_intent, c_feat = uniq // n_feats, uniq % n_feats
+        sums /= np.sqrt(np.bincount(c_intent, weights=sums * sums, minlength=len(self.intent_ids)))[c_intent]
+        self._centroids = _Postings(c_feat, c_intent, sums, n_feats)
+
+        examples = ~np.array([d.is_keyword for d in docs], dtype=bool)
+        n_examples = int(examples.sum())
+        self._example_starts = np.searchsorted(intent_of_doc[:n_examples], np.arange(len(self.intent_ids)))
+        self._has_examples = np.bincount(intent_of_doc[:n_examples], minlength=len(self.intent_ids)) > 0
+        in_example = doc < n_examples
+        common = np.bincount(feat[in_example], minlength=n_feats) > MAX_POSTINGS
+        keep = in_example & ~common[feat]
+        self._n_examples = n_examples
+        self._examples = _Postings(feat[keep], doc[keep], w[keep], n_feats)
         self._keywords = _KeywordIndex((index_of[d.intent], d.text) for d in docs if d.is_keyword)
 
-    def rank(self, folded: str) -> list[tuple[str, float]]:
-        """All intents with a score in 0..1, best first."""
-        query = weigh(features(folded), self._idf)
+    def best(self, folded: str) -> tuple[str, float]:
+        """The best intent and its score."""
+        scores = self.scores(folded)
+        i = int(np.argmax(scores))
+        return self.intent_ids[i], float(scores[i])
+
+    def scores(self, folded: str) -> np.ndarray:
+        """Score of every intent (in the order of `intent_ids`) for a folded message."""
         size = len(self.intent_ids)
-        centroid = [0.0] * size
-        nearest_doc: dict[int, float] = defaultdict(float)
-        for f, qw in query.items():
-            for intent, w in self._centroids.get(f, ()):
-                centroid[intent] += qw * w
-            for doc_id, w in self._postings.get(f, ()):
-                nearest_doc[doc_id] += qw * w
-        nearest = [0.0] * size
-        for doc_id, sim in nearest_doc.items():
-            intent = self._doc_intent[doc_id]
-            if sim > nearest[intent]:
-                nearest[intent] = sim
-        hits = self._keywords.hits(folded, size)
+        counts = features(folded)
+        known = [(self._vocab[f], n) for f, n in counts.items() if f in self._vocab]
+        if not known:
+            return np.zeros(size)
+        ids = np.fromiter((i for i, _ in known), dtype=np.int64, count=len(known))
+        q = _sublinear(np.fromiter((n for _, n in known), dtype=np.float64, count=len(known))) * self._idf[ids]
+        q /= np.sqrt(q @ q)
+        centroid = self._centroids.scores(ids, q, size)
+        sims = self._examples.scores(ids, q, self._n_examples)
+        nearest = np.where(self._has_examples, np.maximum.reduceat(sims, np.minimum(self._example_starts, self._n_examples - 1)), 0.0)
+        hits = np.minimum(self._keywords.hits(folded, size), self.weights.keyword_cap)
         wt = self.weights
-        scores = [
-            min(1.0, wt.centroid * centroid[i] + wt.nearest * nearest[i] + wt.keyword * min(hits[i], wt.keyword_cap))
-            for i in range(size)
-        ]
-        return sorted(zip(self.intent_ids, scores), key=lambda pair: pair[1], reverse=True)
+        return np.minimum(1.0, wt.centroid * centroid + wt.nearest * nearest + wt.keyword * hits)
+
+
+def _sublinear(tf: np.ndarray) -> np.ndarray:
+    return np.where(tf > 1, 1.0 + np.log(np.maximum(tf, 1.0)), tf)
 
 
 class _KeywordIndex:
     """Which intents' keywords occur in a folded text; Latin keywords of four letters or more match as stems."""
 
     def __init__(self, keywords: Iterable[tuple[int, str]]):
-        self._intents: dict[str, set[int]] = defaultdict(set)
+        self._intents: dict[str, set[int]] = {}
         for intent, kw in keywords:
             phrase = kw + PREFIX_MARK if len(kw) >= 4 and kw[-1].isascii() else kw
-            self._intents[phrase].add(intent)
+            self._intents.setdefault(phrase, set()).add(intent)
         self._finder = PhraseFinder(self._intents)
 
-    def hits(self, text: str, size: int) -> list[int]:
+    def hits(self, text: str, size: int) -> np.ndarray:
         """Number of distinct keywords of each intent found in `text`."""
-        counts = [0] * size
+        counts = np.zeros(size)
         for phrase in self._finder.find(text):
             for intent in self._intents[phrase]:
                 counts[intent] += 1

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
+from pathlib import Path
 
 # Numbers that carry meaning by themselves (emergency and consultation lines) survive masking.
 KEPT_NUMBERS = frozenset({"110", "119", "188", "189", "9110", "8103", "8891", "7119"})
@@ -10,7 +12,8 @@ KEPT_NUMBERS = frozenset({"110", "119", "188", "189", "9110", "8103", "8891", "7
 URL_TOKEN = " urlx "
 TEL_TOKEN = " telx "
 MAIL_TOKEN = " mailx "
-MASK_TOKENS = frozenset({"urlx", "telx", "mailx"})
+LANGUAGE_TOKEN = "langx"
+MASK_TOKENS = frozenset({"urlx", "telx", "mailx", LANGUAGE_TOKEN})
 
 _URL = re.compile(
     r"(?:https?://|www\.)[!-~]+"
@@ -73,9 +76,21 @@ def _is_latin(ch: str) -> bool:
     return code < 0x250 or 0x1E00 <= code <= 0x1EFF
 
 
+def _fold_letters(text: str) -> str:
+    text = fold_kana(strip_diacritics(mask(nfkc(text)).casefold()))
+    return _ROMAJI_LONG.sub(lambda m: m.group(0)[0], text)
+
+
+def _language_names() -> re.Pattern:
+    data = tomllib.loads((Path(__file__).with_name("data") / "lexicon.toml").read_text(encoding="utf-8"))
+    names = sorted({_fold_letters(n) for n in data["language_names"]}, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(n)}(?![a-z])" if n.isascii() else re.escape(n) for n in names))
+
+
+_LANGUAGE_NAMES = _language_names()
+
+
 def fold(text: str) -> str:
-    """Full matching form: NFKC, masks, case, diacritics, kana, romanised long vowels, one space."""
-    text = mask(nfkc(text)).casefold()
-    text = fold_kana(strip_diacritics(text))
-    text = _ROMAJI_LONG.sub(lambda m: m.group(0)[0], text)
+    """Full matching form: NFKC, masks, case, diacritics, kana, romanised long vowels, language names, one space."""
+    text = _LANGUAGE_NAMES.sub(f" {LANGUAGE_TOKEN} ", _fold_letters(text))
     return _SPACES.sub(" ", text).strip()

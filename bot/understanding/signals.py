@@ -15,6 +15,7 @@ SEVERITIES = ("emergency", "urgent", "normal")
 TERM_SEPARATOR = "+"
 ALTERNATIVE_SEPARATOR = "|"
 NEGATION = "!"
+NOT_NOW_TABLE = "not_now"
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,13 @@ class Rule:
 
 
 class SignalSet:
-    """All rules, searched with one phrase index; immutable after construction."""
+    """All rules, searched with one phrase index; immutable after construction. A `not_now` phrase (past
+    or hypothetical) silences the emergency rules only."""
 
-    def __init__(self, rules: Iterable[Rule]):
+    def __init__(self, rules: Iterable[Rule], not_now: Iterable[str] = ()):
         self.rules = tuple(sorted(rules, key=lambda r: SEVERITIES.index(r.severity)))
-        phrases = {p for r in self.rules for term in r.terms + r.negations for p in term}
+        self.not_now = frozenset(not_now)
+        phrases = {p for r in self.rules for term in r.terms + r.negations for p in term} | self.not_now
         self._finder = PhraseFinder(phrases)
 
     def detect(self, folded: str) -> str | None:
@@ -48,7 +51,8 @@ class SignalSet:
     def matching(self, folded: str) -> list[Rule]:
         """Every rule that fires on a folded text, most severe first."""
         present = self._finder.find(folded)
-        return [r for r in self.rules if r.fires(present)]
+        past = not self.not_now.isdisjoint(present)
+        return [r for r in self.rules if r.fires(present) and not (past and r.severity == "emergency")]
 
 
 def parse_rule(severity: str, lang: str, source: str) -> Rule:
@@ -74,11 +78,12 @@ def _fold_alternative(text: str) -> str:
 
 
 def load_signals(path: str | Path) -> SignalSet:
-    """Read signals.toml: one table per severity, one list of rules per language."""
+    """Read signals.toml: one table per severity and a [not_now] table, each with one list per language."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise CatalogueError(f"signals.toml: {e}") from e
+    not_now = data.pop(NOT_NOW_TABLE, {})
     rules = []
     for severity, by_lang in data.items():
         if severity not in SEVERITIES or not isinstance(by_lang, dict):
@@ -87,4 +92,4 @@ def load_signals(path: str | Path) -> SignalSet:
             if lang not in LANGUAGES or not isinstance(sources, list):
                 raise CatalogueError(f"signals.toml: [{severity}].{lang} must be a list for a known language")
             rules.extend(parse_rule(severity, lang, s) for s in sources)
-    return SignalSet(rules)
+    return SignalSet(rules, (_fold_alternative(p) for phrases in not_now.values() for p in phrases))
