@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-LOCALES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+LOCALES := $(wildcard locales/*/LC_MESSAGES/*.po)
 
 .PHONY: run test install catalogues extract benchmark score clean
 
@@ -24,15 +24,16 @@ $(VENV)/.installed: pyproject.toml
 
 # Compile every catalogue (.po -> .mo); the .mo files are build output, not committed.
 catalogues: $(VENV)/.installed
-	@for po in $(LOCALES); do $(BIN)/pybabel -q compile -D messages -i $$po -o $${po%.po}.mo || exit 1; done
+	@for po in $(LOCALES); do $(BIN)/pybabel -q compile -i $$po -o $${po%.po}.mo || exit 1; done
 
 # After changing user-visible strings or intents/: refresh the template and every catalogue.
 extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o locales/messages.pot .
-	@for po in $(LOCALES); do locale=$$(basename $$(dirname $$(dirname $$po))); \
-	  $(BIN)/pybabel -q update -D messages -i locales/messages.pot -o $$po -l $${locale%_easy} \
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o locales/messages.pot .
+	$(BIN)/pybabel -q extract -F babel-console.cfg --no-location --sort-output -o locales/console.pot .
+	@for po in $(LOCALES); do locale=$$(basename $$(dirname $$(dirname $$po))); domain=$$(basename $$po .po); \
+	  $(BIN)/pybabel -q update -D $$domain -i locales/$$domain.pot -o $$po -l $${locale%_easy} \
 	  --no-fuzzy-matching --width 100 || exit 1; done
-	$(BIN)/python -m bot.catalogue_extract locales/en/LC_MESSAGES/messages.po
+	$(BIN)/python -m bot.catalogue_extract locales/en/LC_MESSAGES/*.po
 
 benchmark: install
 	$(BIN)/python benchmarks/webhook.py

@@ -38,17 +38,48 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["mamoru.parser"] = WebhookParser(app.config["LINE_CHANNEL_SECRET"])
     app.extensions["mamoru.worker"] = _build_worker(app)
 
-    from . import cli, health, webhook
+    from . import cli, console, health, webhook
+    from .console import auth as console_auth
+    from .console import i18n as console_i18n
+    from .consultations import Consultations
+
+    worker = app.extensions["mamoru.worker"]
+    app.extensions["mamoru.consultations"] = Consultations(app.extensions["mamoru.dialogue"], worker.wake_outbox)
+    console_auth.configure_sessions(app)
+    console_i18n.init_app(app)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(console.bp)
     if "mamoru.fake" in app.extensions:
         from . import simulator
         app.register_blueprint(simulator.bp)
     cli.init_app(app)
 
+    if app.config["DEMO"]:
+        _demo_consultant(app)
     if app.config["WORKER"] == "thread":
-        app.extensions["mamoru.worker"].start()
+        worker.start()
     return app
+
+
+def _demo_consultant(app: Flask) -> None:
+    """Give the demo an admin account with a fresh password, printed at start."""
+    from .console.auth import create_consultant, hash_password
+    from .store import Store, connect
+
+    password = secrets.token_urlsafe(9)
+    store = Store(connect(app.config["DATABASE"]))
+    try:
+        demo = store.consultant(username="demo")
+        if demo:
+            store.update_consultant(demo["id"], password_hash=hash_password(password), active=1)
+        else:
+            create_consultant(store, "demo", "Demo consultant", password, "admin")
+    finally:
+        store.close()
+    host = f"http://127.0.0.1:{app.config['PORT']}"
+    log.info("DEMO console: %s/console/  user: demo  password: %s", host, password)
+    app.extensions["mamoru.demo_login"] = ("demo", password)
 
 
 def _start_demo(app: Flask) -> None:
@@ -65,17 +96,24 @@ def _start_demo(app: Flask) -> None:
 
 def _build_worker(app: Flask):
     from .dialogue import Dialogue
-    from .i18n import Catalogs
+    from .hours import Hours
+    from .i18n import Catalogs, staff_catalogs
     from .line_api import LineApi
+    from .notify import Notifier
     from .understanding import load_engine
     from .worker import Worker
 
     config = app.config
     engine = load_engine(config.get("INTENTS_DIR", INTENTS_DIR))
     app.extensions["mamoru.engine"] = engine
-    dialogue = Dialogue(engine, Catalogs(), deployment_facts(config))
+    hours = Hours.parse(config["CONSULT_HOURS"], config["HOLIDAYS"])
+    dialogue = Dialogue(engine, Catalogs(), deployment_facts(config), hours)
+    app.extensions["mamoru.dialogue"] = dialogue
+    notifier = Notifier(staff_catalogs()(config["STAFF_LANGUAGE"]), config["NOTIFY_LINE_TO"],
+                        config["NOTIFY_WEBHOOK_URL"], config["NOTIFY_INCLUDE_TEXT"].lower() in ("1", "true", "yes"),
+                        config["PUBLIC_URL"])
     return Worker(
         config["DATABASE"], dialogue,
         api_factory=lambda: LineApi(config["LINE_API_HOST"], config["LINE_CHANNEL_ACCESS_TOKEN"]),
-        lease=config["CLAIM_LEASE_SECONDS"], backoff_scale=config.get("BACKOFF_SCALE", 1.0),
+        notifier=notifier, lease=config["CLAIM_LEASE_SECONDS"], backoff_scale=config.get("BACKOFF_SCALE", 1.0),
     )

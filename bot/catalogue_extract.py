@@ -31,4 +31,5 @@ def fill_source_catalogue(path: str) -> None:
 if __name__ == "__main__":
     import sys
 
-    fill_source_catalogue(sys.argv[1])
+    for path in sys.argv[1:]:
+        fill_source_catalogue(path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 from urllib.parse import parse_qs
 
@@ -16,11 +17,15 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
-from .i18n import BY_TAG, DEFAULT_LANGUAGE, Catalogs, same_language, supported_language
-from .replies import Replies
+from .hours import JST, Hours
+from .i18n import BY_TAG, DEFAULT_LANGUAGE, LANGUAGES, Catalogs, same_language, supported_language
+from .replies import BACK_TO_BOT, Replies
+from .understanding.normalize import fold
 
 MAX_MESSAGES = 5  # LINE accepts at most five messages per reply or push
 CLEAR_MESSAGE = 12  # characters from which a message in another language is taken as a wish to use it
+# Words that end a handoff in any language, beside the translated "Back to the bot" button label.
+BACK_TO_BOT_WORDS = ("bot", "ボット", "ぼっと", "ボットに戻る", "봇", "机器人", "機器人")
 
 
 @dataclass
@@ -31,9 +36,12 @@ class Turn:
     user: dict | None
     reply_token: str | None
     profile_language: Callable[[], str | None]
+    case: dict | None = None
     replies: list[dict] = field(default_factory=list)
     user_changes: dict = field(default_factory=dict)
     log: list[dict] = field(default_factory=list)
+    escalation: dict | None = None
+    case_closed_by_resident: bool = False
 
     @property
     def user_id(self) -> str:
@@ -46,13 +54,18 @@ class Turn:
         return (self.user_changes.get("language") or (self.user or {}).get("language")
                 or DEFAULT_LANGUAGE)
 
-    def reply(self, messages: list[dict]) -> None:
-        """Queue messages for the user (stored in the outbox with the event)."""
+    def reply(self, messages: list[dict], hints: list[dict] | None = None) -> None:
+        """Queue messages for the user (stored in the outbox with the event); hints: their Japanese."""
         if len(self.replies) + len(messages) > MAX_MESSAGES:
             raise ValueError("LINE takes at most five messages per reply")
         self.replies.extend(messages)
-        for message in messages:
-            self.record("out", "bot", message["type"], message.get("text") or message.get("altText"))
+        for message, hint in zip(messages, hints or [None] * len(messages)):
+            self.record("out", "bot", message["type"], _summary(message),
+                        hint=_summary(hint) if hint else None)
+
+    def escalate(self, severity: str, intent: str, lang: str) -> None:
+        """Hand the conversation to consultants (or raise the open case's severity)."""
+        self.escalation = {"severity": severity, "intent": intent, "lang": lang}
 
     def remember(self, **fields) -> None:
         """Change the user's stored state."""
@@ -64,17 +77,32 @@ class Turn:
                          **understanding})
 
 
+def _summary(message: dict) -> str | None:
+    return message.get("text") or message.get("altText")
+
+
 class Dialogue:
     """Routes each event to the right answer; receives the turn as its only way to act."""
 
-    def __init__(self, engine, catalogs: Catalogs, facts: dict[str, str]):
+    def __init__(self, engine, catalogs: Catalogs, facts: dict[str, str], hours: Hours | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(JST)):
         self.engine = engine
         self.catalogs = catalogs
         self.facts = facts
+        self.hours = hours
+        self.clock = clock
+        self._back_to_bot = {fold(self.catalogs(language.tag).gettext(BACK_TO_BOT))
+                             for language in LANGUAGES} | {fold(word) for word in BACK_TO_BOT_WORDS}
 
     def replies(self, language: str) -> Replies:
         """Message builders for one language."""
-        return Replies(self.catalogs(language), self.engine.intents, self.facts)
+        return Replies(self.catalogs(language), self.engine.intents, self.facts, language)
+
+    def say(self, turn: Turn, language: str, build: Callable[[Replies], list[dict]]) -> None:
+        """Reply with what `build` makes in `language`, keeping a Japanese version for staff."""
+        messages = build(self.replies(language))
+        hints = None if same_language(language, DEFAULT_LANGUAGE) else build(self.replies(DEFAULT_LANGUAGE))
+        turn.reply(messages, hints)
 
     def handle(self, event, turn: Turn) -> None:
         """Act on one webhook event."""
@@ -87,7 +115,7 @@ class Dialogue:
         if not isinstance(event.source, UserSource):
             if isinstance(event, JoinEvent) or (isinstance(event, MessageEvent) and turn.user is None):
                 turn.remember(language=DEFAULT_LANGUAGE)
-                turn.reply(self.replies(DEFAULT_LANGUAGE).one_to_one_only())
+                self.say(turn, DEFAULT_LANGUAGE, Replies.one_to_one_only)
             return
         if isinstance(event, PostbackEvent):
             self._postback(event.postback.data, turn)
@@ -99,53 +127,87 @@ class Dialogue:
         language = language or supported_language(turn.profile_language()) or DEFAULT_LANGUAGE
         turn.remember(blocked=0, language=language)
         turn.record("in", "resident", "follow", None)
-        turn.reply(self.replies(language).greeting())
+        self.say(turn, language, Replies.greeting)
 
     def _postback(self, data: str, turn: Turn) -> None:
         params = {key: values[0] for key, values in parse_qs(data).items()}
         action = params.get("a")
         turn.record("in", "resident", "postback", data)
-        if action == "lang" and params.get("l") in BY_TAG:
+        if action == "bot" and turn.case:
+            turn.case_closed_by_resident = True
+            self.say(turn, turn.language, Replies.back_to_bot)
+        elif turn.case:
+            return
+        elif action == "lang" and params.get("l") in BY_TAG:
             turn.remember(language=params["l"], language_chosen=1)
-            turn.reply(self.replies(params["l"]).language_set())
+            self.say(turn, params["l"], Replies.language_set)
         elif action == "languages":
-            turn.reply([self.replies(turn.language).language_picker()])
+            self.say(turn, turn.language, lambda r: [r.language_picker()])
         elif action == "topic" and params.get("i") in self.engine.intents:
             self._topic(params["i"], turn.language, turn)
         else:
-            turn.reply(self.replies(turn.language).menu())
+            self.say(turn, turn.language, Replies.menu)
 
     def _message(self, message, turn: Turn) -> None:
-        replies = self.replies(turn.language)
         if isinstance(message, TextMessageContent):
             self._text(message.text, turn)
-        elif isinstance(message, LocationMessageContent):
+            return
+        if isinstance(message, LocationMessageContent):
             turn.record("in", "resident", "location", f"{message.latitude},{message.longitude}")
-            turn.reply(replies.location_received())
         else:
             turn.record("in", "resident", message.type, None)
-            turn.reply(replies.please_type())
+        if turn.case:
+            return
+        if isinstance(message, LocationMessageContent):
+            self.say(turn, turn.language, Replies.location_received)
+        else:
+            self.say(turn, turn.language, Replies.please_type)
 
     def _text(self, text: str, turn: Turn) -> None:
         understood = self.engine.classify(text)
         turn.record("in", "resident", "text", text, intent=understood.intent, lang=understood.lang,
                     score=understood.score, escalate=int(understood.escalate))
+        if turn.case:
+            self._during_handoff(text, understood, turn)
+            return
         language, switch_to = turn.language, None
         if (not same_language(understood.lang, language) and len(text.strip()) >= CLEAR_MESSAGE
                 and understood.lang in BY_TAG):
             language = switch_to = understood.lang
-        replies = self.replies(language)
         if understood.escalate:
-            turn.reply([replies.emergency_note()])
-        self._topic(understood.intent, language, turn, switch_to)
+            self._escalate(understood, language, turn)
+        else:
+            self._topic(understood.intent, language, turn, switch_to)
+
+    def _during_handoff(self, text: str, understood, turn: Turn) -> None:
+        """A consultant has the thread: the bot stays quiet, except for danger and a wish to leave."""
+        if fold(text) in self._back_to_bot:
+            turn.case_closed_by_resident = True
+            self.say(turn, turn.language, Replies.back_to_bot)
+        elif understood.severity == "emergency":
+            turn.escalate("emergency", understood.intent, understood.lang)
+            self.say(turn, turn.language, lambda r: [r.emergency_note()])
+
+    def _escalate(self, understood, language: str, turn: Turn) -> None:
+        turn.escalate(understood.severity or "normal", understood.intent, understood.lang)
+        now = self.clock()
+        open_now = self.hours is None or self.hours.is_open(now)
+        back_at = None if open_now else self.hours.next_opening(now)
+
+        def build(replies: Replies) -> list[dict]:
+            messages = [replies.emergency_note(), replies.handoff(back_at)]
+            if understood.intent not in ("none", "human", "menu", "greeting", "thanks", "language.change"):
+                messages.append(replies.answer(understood.intent)[0])
+            return messages
+
+        self.say(turn, language, build)
 
     def _topic(self, intent_id: str, language: str, turn: Turn, switch_to: str | None = None) -> None:
-        replies = self.replies(language)
         if intent_id == "none":
-            turn.reply(replies.not_understood())
+            self.say(turn, language, Replies.not_understood)
         elif intent_id in ("menu", "greeting") and not switch_to:
-            turn.reply(replies.menu())
+            self.say(turn, language, Replies.menu)
         elif intent_id == "language.change":
-            turn.reply([replies.language_picker()])
+            self.say(turn, language, lambda r: [r.language_picker()])
         else:
-            turn.reply(replies.answer(intent_id, switch_to))
+            self.say(turn, language, lambda r: r.answer(intent_id, switch_to))

@@ -64,16 +64,26 @@ def same_language(a: str, b: str) -> bool:
     return a.split("-")[0] == b.split("-")[0]
 
 
+def N_(message: str) -> str:
+    """Mark a string for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
 def source_text(text: str) -> str:
     """The msgid of a text that lives in intents/ (trimmed the same way by extractor and bot)."""
     return text.strip()
 
 
-class Catalogs:
-    """The compiled catalogues of every language, loaded once."""
+STAFF_LANGUAGES = (BY_TAG["ja"], BY_TAG["en"])  # the console and staff notifications
+STAFF_DOMAIN = "console"
 
-    def __init__(self, locales_dir: Path = LOCALES_DIR):
-        self._translations = {language.tag: _load(locales_dir, language) for language in LANGUAGES}
+
+class Catalogs:
+    """The compiled catalogues of one domain in every language it has, loaded once."""
+
+    def __init__(self, locales_dir: Path = LOCALES_DIR, domain: str = DOMAIN,
+                 languages: tuple[Language, ...] = LANGUAGES):
+        self._translations = {language.tag: _load(locales_dir, language, domain) for language in languages}
 
     def __call__(self, tag: str | None) -> gettext.NullTranslations:
         """The translations for a language tag, Japanese when the tag is not ours."""
@@ -81,9 +91,14 @@ class Catalogs:
                                       self._translations[DEFAULT_LANGUAGE])
 
 
-def _load(locales_dir: Path, language: Language) -> gettext.NullTranslations:
-    path = locales_dir / language.locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+def staff_catalogs(locales_dir: Path = LOCALES_DIR) -> Catalogs:
+    """The console's catalogues (Japanese and English)."""
+    return Catalogs(locales_dir, STAFF_DOMAIN, STAFF_LANGUAGES)
+
+
+def _load(locales_dir: Path, language: Language, domain: str) -> gettext.NullTranslations:
+    path = locales_dir / language.locale / "LC_MESSAGES" / f"{domain}.mo"
     if not path.exists():
         return gettext.NullTranslations()
     with open(path, "rb") as catalogue:
-        return Translations(catalogue, domain=DOMAIN)
+        return Translations(catalogue, domain=domain)

@@ -94,3 +94,66 @@ def m001_pipeline(db: Database) -> None:
 def migrate(db: Database) -> None:
     """Bring the database schema up to date."""
     migrations.apply(db)
+
+
+@migrations()
+def m002_consultations(db: Database) -> None:
+    """Cases, consultants, notes, read markers, login attempts and the audit log."""
+    db["consultants"].create(
+        {"id": int, "username": str, "name": str, "password_hash": str, "role": str, "active": int,
+         "session_epoch": int, "created_at": float},
+        pk="id", not_null={"username", "password_hash", "role"},
+        defaults={"active": 1, "session_epoch": 0, "role": "consultant"},
+    )
+    db["consultants"].create_index(["username"], unique=True)
+    db["cases"].create(
+        {"id": int, "user_id": str, "status": str, "severity": str, "intent": str, "lang": str,
+         "opened_at": float, "updated_at": float, "resolved_at": float, "assignee_id": int,
+         "first_message_id": int, "resident_waiting_since": float},
+        pk="id", not_null={"user_id", "status", "severity", "opened_at"},
+        foreign_keys=[("assignee_id", "consultants", "id")],
+    )
+    db["cases"].create_index(["status", "severity"])
+    db["cases"].create_index(["user_id", "status"])
+    db["case_reads"].create({"case_id": int, "consultant_id": int, "last_message_id": int},
+                            pk=("case_id", "consultant_id"))
+    db["notes"].create(
+        {"id": int, "case_id": int, "consultant_id": int, "text": str, "created_at": float, "hidden": int},
+        pk="id", defaults={"hidden": 0},
+        foreign_keys=[("case_id", "cases", "id"), ("consultant_id", "consultants", "id")],
+    )
+    db["login_attempts"].create(
+        {"id": int, "username": str, "address": str, "at": float, "success": int}, pk="id")
+    db["login_attempts"].create_index(["username", "at"])
+    db["login_attempts"].create_index(["address", "at"])
+    db["audit_log"].create(
+        {"id": int, "consultant_id": int, "action": str, "case_id": int, "detail": str, "address": str,
+         "at": float}, pk="id")
+    db["outbox"].add_column("channel", str, not_null_default="line")
+    db["conversation"].add_column("hint", str)  # the Japanese text of a bot answer, for staff
+
+
+@migrations()
+def m003_safehouses(db: Database) -> None:
+    """Children's safe houses (こどもSOSの家) and their R*Tree index on the point shown to users."""
+    db["safehouses"].create(
+        {"id": int, "key": str, "name": str, "kind": str, "address": str, "latitude": float,
+         "longitude": float, "shown_lat": float, "shown_lon": float, "district": str, "area": str,
+         "romaji": str, "hours": str, "notes": str, "active": int, "sample": int},
+        pk="id", not_null={"key", "name", "kind", "address", "latitude", "longitude", "shown_lat",
+                           "shown_lon", "active", "sample"},
+        defaults={"active": 1, "sample": 0},
+    )
+    db["safehouses"].create_index(["key"], unique=True)
+    db["safehouses"].create_index(["active", "district", "area", "romaji"])
+    db.execute("CREATE VIRTUAL TABLE safehouse_index USING rtree(id, min_lat, max_lat, min_lon, max_lon)")
+    # Triggers keep the index right whoever writes the table; they index only the shown point, so a
+    # search can never find a private home by its exact position.
+    db.execute("""CREATE TRIGGER safehouses_ai AFTER INSERT ON safehouses BEGIN
+        INSERT INTO safehouse_index VALUES (new.id, new.shown_lat, new.shown_lat, new.shown_lon,
+                                            new.shown_lon); END""")
+    db.execute("""CREATE TRIGGER safehouses_au AFTER UPDATE OF shown_lat, shown_lon ON safehouses BEGIN
+        UPDATE safehouse_index SET min_lat = new.shown_lat, max_lat = new.shown_lat,
+            min_lon = new.shown_lon, max_lon = new.shown_lon WHERE id = new.id; END""")
+    db.execute("""CREATE TRIGGER safehouses_ad AFTER DELETE ON safehouses BEGIN
+        DELETE FROM safehouse_index WHERE id = old.id; END""")

@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import logging
 import time
+import urllib.error
+import urllib.request
 from datetime import datetime, timedelta, timezone
 
-from .line_api import LineApi, Outcome
+from .line_api import TIMEOUT, LineApi, Outcome
 from .store import PUSH_PAUSED_UNTIL, Store
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,19 @@ def next_month_start(now: float) -> float:
     return first.timestamp()
 
 
+def post_json(url: str, payload: dict) -> Outcome:
+    """POST a JSON payload to a staff webhook, with a timeout; never raises for HTTP or network errors."""
+    request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT[1]) as answer:
+            return Outcome(answer.status)
+    except urllib.error.HTTPError as error:
+        return Outcome(error.code, error.reason)
+    except OSError as error:
+        return Outcome(0, type(error).__name__)
+
+
 class Deliverer:
     """Sends one claimed outbox row and records what became of it."""
 
@@ -43,6 +58,9 @@ class Deliverer:
         """Send the row by reply or push and store the outcome (sent, retry later, or failed)."""
         messages = json.loads(row["messages"])
         now = time.time()
+        if row["channel"] == "webhook":
+            self._settle(row, post_json(row["lane"], messages[0]))
+            return
         if row["reply_token"] and now < (row["reply_until"] or 0):
             outcome = self.api.reply(row["reply_token"], messages)
             if outcome.ok:

@@ -16,3 +16,13 @@ def pseudonym(user_id: str | None) -> str:
     if not user_id:
         return "-"
     return "u:" + hmac.new(_key, user_id.encode(), hashlib.sha256).hexdigest()[:10]
+
+
+def export_user(store, user_id: str) -> dict:
+    """Everything stored about one resident, for a data request."""
+    return store.user_data(user_id)
+
+
+def erase_user(store, user_id: str) -> dict[str, int]:
+    """Erase one resident's texts and LINE id (their cases stay, marked erased); return counts."""
+    return store.erase_user(user_id, "erased:" + pseudonym(user_id))

@@ -1,10 +1,26 @@
 """LINE messages the bot sends, built in the user's language."""
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlencode
 
-from .i18n import LANGUAGES, source_text
+from babel import Locale
+from babel.dates import format_datetime
 
+from .i18n import BY_TAG, LANGUAGES, N_, source_text
+
+BACK_TO_BOT = N_("Back to the bot")
+# Replies a consultant can send with one click; each is translated into every language.
+CANNED_REPLIES = (
+    N_("Thank you for your message. I am a consultant of {office} and I am reading your conversation "
+       "now."),
+    N_("Please do not transfer any money and do not hand over your cash card or PIN to anyone. If someone "
+       "comes to collect them, call 110."),
+    N_("Please call your bank or card company now and ask them to stop the payment. Then call "
+       "{police_station} ({police_phone})."),
+    N_("Could you tell me when this happened, and how much money was involved, if any?"),
+    N_("Could you give me a phone number and a good time to call you back?"),
+)
 MAIN_MENU = ("scam.check", "scam.general", "sales.general", "sos_house.find", "hotlines", "human")
 QUICK_REPLY_LABEL = 20
 MAX_QUICK_REPLIES = 13
@@ -41,10 +57,11 @@ def text(body: str, quick: list[dict] | None = None) -> dict:
 class Replies:
     """Builds every message of one turn in one language."""
 
-    def __init__(self, tr, intents: dict, facts: dict[str, str]):
+    def __init__(self, tr, intents: dict, facts: dict[str, str], language: str = "ja"):
         self.tr = tr
         self.intents = intents
         self.facts = facts
+        self.language = language
 
     def _(self, message: str, **values) -> str:
         return self.tr.gettext(message).format(**self.facts, **values)
@@ -118,6 +135,36 @@ class Replies:
         return text(self._("110: if you are in danger now, call the police on 110 (24 hours). "
                            "Police consultation: #9110. Consumer hotline: 188. A consultant of {office} "
                            "will read this conversation."))
+
+    def handoff(self, back_at: datetime | None) -> dict:
+        """What happens next after an escalation: an answer here soon, or when consultants are back."""
+        quick = [quick_postback(self.tr.gettext(BACK_TO_BOT), postback("bot"))]
+        if back_at is None:
+            return text(self._("I have passed this conversation to a consultant of {office}. They will "
+                               "answer here in this chat. You can keep writing."), quick)
+        when = format_datetime(back_at, "EEEE HH:mm", tzinfo=back_at.tzinfo, locale=self._locale())
+        return text(self._("I have passed this conversation to a consultant of {office}. The consultants "
+                           "are out of the office now and will answer here from {when}. If you need help "
+                           "now: danger 110, police consultation #9110, consumer hotline 188.", when=when),
+                    quick)
+
+    def back_to_bot(self) -> list[dict]:
+        """Confirm that the resident left the consultant and is back with the bot."""
+        return [text(self._("You are talking with the bot again. If you need a person, just ask."),
+                     self.menu_quick())]
+
+    def case_closed(self) -> list[dict]:
+        """The consultant closed the case: hand the resident back to the bot."""
+        return [text(self._("The consultant of {office} has closed this consultation. Thank you for "
+                            "contacting us. The bot will answer your questions again; in danger call 110."),
+                     self.menu_quick())]
+
+    def canned(self, source: str) -> dict:
+        """One of the consultants' ready-made replies, in the resident's language."""
+        return text(self._(source))
+
+    def _locale(self) -> Locale:
+        return Locale.parse(BY_TAG[self.language].locale.replace("_easy", ""))
 
     def not_understood(self) -> list[dict]:
         """An honest 'I did not understand', with the menu."""

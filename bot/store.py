@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from .migrations import migrate
 
 PUSH_PAUSED_UNTIL = "push_paused_until"
+SEVERITY_RANK = {"emergency": 0, "urgent": 1, "normal": 2}
 
 
 def connect(path: str) -> Database:
@@ -118,13 +119,14 @@ class Store:
     # -- outbox --------------------------------------------------------------
 
     def enqueue(self, lane: str, messages: list[dict], *, purpose: str, event_id: str | None = None,
-                reply_token: str | None = None, reply_until: float | None = None) -> int:
-        """Store an outgoing message batch before anything is sent; return its id."""
+                reply_token: str | None = None, reply_until: float | None = None,
+                channel: str = "line") -> int:
+        """Store an outgoing batch (LINE messages, or a webhook payload) before it is sent; return its id."""
         cursor = self.db.execute(
             "INSERT INTO outbox (lane, event_id, reply_token, reply_until, retry_key, messages, purpose,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [lane, event_id, reply_token, reply_until, str(uuid.uuid4()),
-             json.dumps(messages, ensure_ascii=False), purpose, time.time()],
+             json.dumps(messages, ensure_ascii=False), purpose, time.time(), channel],
         )
         return cursor.lastrowid
 
@@ -189,18 +191,209 @@ class Store:
     # -- conversation --------------------------------------------------------
 
     def log_message(self, user_id: str, direction: str, author: str, kind: str, text: str | None,
-                    **understanding) -> None:
-        """Append one message to a user's conversation."""
-        self.db["conversation"].insert({
+                    **understanding) -> int:
+        """Append one message to a user's conversation; return its id."""
+        return self.db["conversation"].insert({
             "user_id": user_id, "direction": direction, "author": author, "kind": kind, "text": text,
             "created_at": time.time(), **understanding,
-        })
+        }).last_pk
 
     def conversation(self, user_id: str, limit: int = 50) -> list[dict]:
         """Return a user's latest messages, oldest first."""
         rows = self._rows("SELECT * FROM conversation WHERE user_id = ? ORDER BY id DESC LIMIT ?",
                           [user_id, limit])
         return rows[::-1]
+
+    # -- cases -----------------------------------------------------------------
+
+    def open_case_of(self, user_id: str) -> dict | None:
+        """The user's open case, if any."""
+        rows = self._rows("SELECT * FROM cases WHERE user_id = ? AND status = 'open'", [user_id])
+        return rows[0] if rows else None
+
+    def escalate(self, user_id: str, severity: str, intent: str, lang: str, context: int = 6) -> tuple[int, bool]:
+        """Open a case for the user, or raise the open one's severity; return (case id, changed)."""
+        now = time.time()
+        case = self.open_case_of(user_id)
+        if case is None:
+            first = self._rows("SELECT min(id) AS id FROM (SELECT id FROM conversation WHERE user_id = ?"
+                               " ORDER BY id DESC LIMIT ?)", [user_id, context])[0]["id"]
+            cursor = self.db.execute(
+                "INSERT INTO cases (user_id, status, severity, intent, lang, opened_at, updated_at,"
+                " first_message_id, resident_waiting_since) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?)",
+                [user_id, severity, intent, lang, now, now, first, now])
+            return cursor.lastrowid, True
+        raised = SEVERITY_RANK[severity] < SEVERITY_RANK[case["severity"]]
+        self.db.execute(
+            "UPDATE cases SET severity = ?, updated_at = ?,"
+            " resident_waiting_since = coalesce(resident_waiting_since, ?) WHERE id = ?",
+            [severity if raised else case["severity"], now, now, case["id"]])
+        return case["id"], raised
+
+    def resident_wrote(self, case_id: int) -> None:
+        """Note that the resident is waiting for an answer in this case."""
+        now = time.time()
+        self.db.execute("UPDATE cases SET updated_at = ?, resident_waiting_since ="
+                        " coalesce(resident_waiting_since, ?) WHERE id = ?", [now, now, case_id])
+
+    def close_case(self, case_id: int, status: str = "resolved") -> None:
+        """Resolve a case (or mark it returned to the bot by the resident)."""
+        now = time.time()
+        self.db.execute("UPDATE cases SET status = ?, resolved_at = ?, updated_at = ?,"
+                        " resident_waiting_since = NULL WHERE id = ?", [status, now, now, case_id])
+
+    def reopen_case(self, case_id: int) -> bool:
+        """Reopen a closed case unless the user already has another open one."""
+        case = self.case(case_id)
+        if case is None or case["status"] == "open" or self.open_case_of(case["user_id"]):
+            return False
+        self.db.execute("UPDATE cases SET status = 'open', resolved_at = NULL, updated_at = ? WHERE id = ?",
+                        [time.time(), case_id])
+        return True
+
+    def case(self, case_id: int) -> dict | None:
+        """One case with its assignee's name."""
+        rows = self._rows("SELECT cases.*, consultants.name AS assignee FROM cases LEFT JOIN consultants"
+                          " ON consultants.id = cases.assignee_id WHERE cases.id = ?", [case_id])
+        return rows[0] if rows else None
+
+    def cases(self, consultant_id: int, status: str = "open", lang: str = "", intent: str = "",
+              assignee: str = "") -> list[dict]:
+        """Cases for the inbox: most severe first, then longest waiting; with unread counts."""
+        where, params = ["cases.status = ?"], [status]
+        if lang:
+            where.append("cases.lang = ?")
+            params.append(lang)
+        if intent:
+            where.append("cases.intent = ?")
+            params.append(intent)
+        if assignee == "me":
+            where.append("cases.assignee_id = ?")
+            params.append(consultant_id)
+        elif assignee == "none":
+            where.append("cases.assignee_id IS NULL")
+        sql = f"""
+            SELECT cases.*, consultants.name AS assignee,
+              (SELECT count(*) FROM conversation c WHERE c.user_id = cases.user_id
+                 AND c.id >= coalesce(cases.first_message_id, 0) AND c.direction = 'in'
+                 AND c.id > coalesce((SELECT last_message_id FROM case_reads r
+                                      WHERE r.case_id = cases.id AND r.consultant_id = ?), 0)) AS unread
+            FROM cases LEFT JOIN consultants ON consultants.id = cases.assignee_id
+            WHERE {" AND ".join(where)}
+            ORDER BY CASE cases.severity WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
+                     coalesce(cases.resident_waiting_since, cases.opened_at)"""
+        return self._rows(sql, [consultant_id, *params])
+
+    def thread(self, case: dict) -> list[dict]:
+        """The case's conversation, from a little before the escalation, with delivery states."""
+        return self._rows(
+            "SELECT conversation.*, outbox.status AS delivery, outbox.last_error AS delivery_error"
+            " FROM conversation LEFT JOIN outbox ON outbox.id = conversation.outbox_id"
+            " WHERE conversation.user_id = ? AND conversation.id >= coalesce(?, 0)"
+            " ORDER BY conversation.id", [case["user_id"], case["first_message_id"]])
+
+    def mark_read(self, case_id: int, consultant_id: int, last_message_id: int) -> None:
+        """Remember what a consultant has seen of a case."""
+        self.db["case_reads"].upsert({"case_id": case_id, "consultant_id": consultant_id,
+                                      "last_message_id": last_message_id}, pk=("case_id", "consultant_id"))
+
+    def assign(self, case_id: int, consultant_id: int | None) -> None:
+        """Give a case to a consultant."""
+        self.db.execute("UPDATE cases SET assignee_id = ? WHERE id = ?", [consultant_id, case_id])
+
+    def consultant_answered(self, case_id: int) -> None:
+        """The resident is no longer waiting."""
+        self.db.execute("UPDATE cases SET resident_waiting_since = NULL, updated_at = ? WHERE id = ?",
+                        [time.time(), case_id])
+
+    def add_note(self, case_id: int, consultant_id: int, text: str) -> None:
+        """Add an internal note to a case."""
+        self.db.execute("INSERT INTO notes (case_id, consultant_id, text, created_at) VALUES (?, ?, ?, ?)",
+                        [case_id, consultant_id, text, time.time()])
+
+    def notes(self, case_id: int) -> list[dict]:
+        """A case's notes, oldest first, with their authors."""
+        return self._rows("SELECT notes.*, consultants.name AS author FROM notes JOIN consultants ON"
+                          " consultants.id = notes.consultant_id WHERE case_id = ? ORDER BY notes.id",
+                          [case_id])
+
+    # -- consultants -------------------------------------------------------------
+
+    def add_consultant(self, username: str, name: str, password_hash: str, role: str) -> int:
+        """Create a consultant account."""
+        cursor = self.db.execute(
+            "INSERT INTO consultants (username, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)",
+            [username, name, password_hash, role, time.time()])
+        return cursor.lastrowid
+
+    def consultant(self, consultant_id: int | None = None, username: str | None = None) -> dict | None:
+        """A consultant by id or username."""
+        column, value = ("id", consultant_id) if consultant_id is not None else ("username", username)
+        rows = self._rows(f"SELECT * FROM consultants WHERE {column} = ?", [value])
+        return rows[0] if rows else None
+
+    def consultants(self) -> list[dict]:
+        """All consultant accounts."""
+        return self._rows("SELECT * FROM consultants ORDER BY id", [])
+
+    def update_consultant(self, consultant_id: int, **fields) -> None:
+        """Change a consultant's row (role, active, password_hash, session_epoch)."""
+        self.db["consultants"].update(consultant_id, fields)
+
+    def record_login(self, username: str, address: str, success: bool) -> None:
+        """Remember a login attempt for throttling."""
+        self.db.execute("INSERT INTO login_attempts (username, address, at, success) VALUES (?, ?, ?, ?)",
+                        [username, address, time.time(), int(success)])
+
+    def failed_logins(self, since: float, username: str | None = None, address: str | None = None) -> int:
+        """Failed attempts since `since` for an account or an address."""
+        column, value = ("username", username) if username is not None else ("address", address)
+        return self._rows(f"SELECT count(*) AS n FROM login_attempts WHERE {column} = ? AND at >= ?"
+                          " AND success = 0", [value, since])[0]["n"]
+
+    def audit(self, consultant_id: int | None, action: str, case_id: int | None = None, detail: str = "",
+              address: str = "") -> None:
+        """Append to the audit log."""
+        self.db.execute("INSERT INTO audit_log (consultant_id, action, case_id, detail, address, at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)", [consultant_id, action, case_id, detail, address, time.time()])
+
+    def audit_log(self, limit: int = 500) -> list[dict]:
+        """The latest audit entries with the consultants' names."""
+        return self._rows("SELECT audit_log.*, consultants.username FROM audit_log LEFT JOIN consultants"
+                          " ON consultants.id = audit_log.consultant_id ORDER BY audit_log.id DESC LIMIT ?",
+                          [limit])
+
+    # -- a resident's data -------------------------------------------------------
+
+    def user_data(self, user_id: str) -> dict:
+        """Everything stored about one resident."""
+        cases = self._rows("SELECT * FROM cases WHERE user_id = ?", [user_id])
+        return {
+            "user": self.user(user_id),
+            "conversation": self._rows("SELECT * FROM conversation WHERE user_id = ? ORDER BY id", [user_id]),
+            "cases": cases,
+            "notes": [note for case in cases for note in self.notes(case["id"])],
+            "outbox": self._rows("SELECT id, messages, status, created_at, sent_at FROM outbox WHERE lane = ?",
+                                 [user_id]),
+            "inbox": self._rows("SELECT event_id, type, body, received_at FROM inbox WHERE lane = ?", [user_id]),
+        }
+
+    def erase_user(self, user_id: str, stand_in: str) -> dict[str, int]:
+        """Blank a resident's texts and replace their LINE id with `stand_in`; rows stay, marked erased."""
+        counts = {}
+        with self.db.atomic():
+            for what, sql in (
+                ("messages", "UPDATE conversation SET text = NULL, hint = NULL, kind = 'erased', user_id = :new"
+                             " WHERE user_id = :old"),
+                ("notes", "UPDATE notes SET text = NULL, hidden = 1 WHERE case_id IN"
+                          " (SELECT id FROM cases WHERE user_id = :old)"),
+                ("cases", "UPDATE cases SET user_id = :new WHERE user_id = :old"),
+                ("outgoing", "UPDATE outbox SET messages = '[]', lane = :new WHERE lane = :old"),
+                ("events", "UPDATE inbox SET body = '{}', lane = :new WHERE lane = :old"),
+                ("profiles", "DELETE FROM users WHERE user_id = :old"),
+            ):
+                counts[what] = self.db.execute(sql, {"old": user_id, "new": stand_in}).rowcount
+        return counts
 
     # -- settings ------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from linebot.v3.webhooks import Event
 
 from .dialogue import Dialogue, Turn
-from .line_api import LineApi
+from .notify import Notifier
 from .outbox import REPLY_TOKEN_LIFETIME, Deliverer
 from .privacy import pseudonym
 from .store import Store, connect
@@ -73,12 +73,13 @@ def parse_event(body: dict):
 class Worker:
     """Processes stored events and sends stored messages; safe to run in several processes at once."""
 
-    def __init__(self, database: str, dialogue: Dialogue, api_factory, lease: float = 30.0,
-                 backoff_scale: float = 1.0):
+    def __init__(self, database: str, dialogue: Dialogue, api_factory, notifier: Notifier,
+                 lease: float = 30.0, backoff_scale: float = 1.0):
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.database = database
         self.dialogue = dialogue
         self.api_factory = api_factory
+        self.notifier = notifier
         self.lease = lease
         self.backoff_scale = backoff_scale
         self._inbox_wake = threading.Event()
@@ -90,6 +91,10 @@ class Worker:
     def wake(self) -> None:
         """Tell the worker new events are waiting."""
         self._inbox_wake.set()
+
+    def wake_outbox(self) -> None:
+        """Tell the worker new messages are waiting to be sent."""
+        self._outbox_wake.set()
 
     def start(self) -> "Worker":
         """Run the inbox and outbox loops in background threads."""
@@ -200,7 +205,7 @@ class Worker:
             return
         try:
             turn = Turn(
-                lane=row["lane"], user=store.user(row["lane"]),
+                lane=row["lane"], user=store.user(row["lane"]), case=store.open_case_of(row["lane"]),
                 reply_token=getattr(event, "reply_token", None),
                 profile_language=lambda: self._profile_language(row["lane"]),
             )
@@ -222,12 +227,26 @@ class Worker:
                 raise LostClaim(row["event_id"])
             if turn.user_changes:
                 store.save_user(turn.user_id, **turn.user_changes)
-            for entry in turn.log:
-                store.log_message(turn.user_id, event_id=row["event_id"], **entry)
+            outbox_id = None
             if turn.replies:
-                store.enqueue(row["lane"], turn.replies, purpose="answer", event_id=row["event_id"],
-                              reply_token=turn.reply_token,
-                              reply_until=row["received_at"] + REPLY_TOKEN_LIFETIME)
+                outbox_id = store.enqueue(row["lane"], turn.replies, purpose="answer", event_id=row["event_id"],
+                                          reply_token=turn.reply_token,
+                                          reply_until=row["received_at"] + REPLY_TOKEN_LIFETIME)
+            for entry in turn.log:
+                store.log_message(turn.user_id, event_id=row["event_id"],
+                                  outbox_id=outbox_id if entry["direction"] == "out" else None, **entry)
+            self._record_case(store, turn)
+
+    def _record_case(self, store: Store, turn: Turn) -> None:
+        if turn.escalation:
+            case_id, changed = store.escalate(turn.user_id, **turn.escalation)
+            if changed:
+                said = next((e["text"] for e in turn.log if e["direction"] == "in"), None)
+                self.notifier.case_changed(store, case_id, text=said, **turn.escalation)
+        elif turn.case and any(entry["direction"] == "in" for entry in turn.log):
+            store.resident_wrote(turn.case["id"])
+        if turn.case and turn.case_closed_by_resident:
+            store.close_case(turn.case["id"], "returned")
 
     def _profile_language(self, user_id: str) -> str | None:
         api = self.api_factory()

@@ -9,7 +9,7 @@ from typing import Mapping
 from .catalogue import NONE_INTENT, SIGNALS_FILE, Intent, load_intents
 from .langid import DEFAULT_LANG, LanguageIdentifier
 from .matcher import Document, IntentMatcher
-from .normalize import fold
+from .normalize import MASK_TOKENS, fold
 from .signals import SEVERITIES, SignalSet, load_signals
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -49,19 +49,29 @@ class Engine:
         folded = fold(text)
         lang = self.langid.identify(text) if folded else DEFAULT_LANG
         intent, score = NONE_INTENT, 0.0
-        if folded:
+        signal = self.signals.detect(folded)
+        severity = signal.severity
+        if _has_words(folded):
             intent, score = self.matcher.best(folded)
-            if score < self.threshold:
+            # A message that carries an escalation signal is in scope even when its wording is unusual.
+            if score < self.threshold and severity is None:
                 intent = NONE_INTENT
-        severity = self.signals.detect(folded)
-        info = self.intents.get(intent)
+        # The spec puts money already handed over under scam.victim, whatever scam took it.
+        if signal.loss and intent in self.signals.loss_relabels and self.signals.loss_intent in self.intents:
+            intent = self.signals.loss_intent
         # Danger now outranks the topic: the reply must start with 110, whatever else the message is about.
+        info = self.intents.get(intent)
         if severity == "emergency" and EMERGENCY_INTENT in self.intents and not (info and info.escalate):
             intent, info = EMERGENCY_INTENT, self.intents[EMERGENCY_INTENT]
         if info is not None and info.escalate:
             severity = _most_severe(severity, INTENT_SEVERITY.get(intent, DEFAULT_INTENT_SEVERITY))
         return Understanding(intent=intent, lang=lang, score=round(score, 4), escalate=severity is not None,
                              severity=severity)
+
+
+def _has_words(folded: str) -> bool:
+    """True when the text has letters beyond the URL/number masks: a bare number or emoji is not a topic."""
+    return any(ch.isalpha() for word in folded.split() if word not in MASK_TOKENS for ch in word)
 
 
 def _most_severe(a: str | None, b: str | None) -> str | None:
@@ -78,7 +88,8 @@ def load_engine(intents_dir: str | Path) -> Engine:
         for texts in intent.examples.values():
             documents.extend(Document(intent.id, fold(t)) for t in texts)
         for words in intent.keywords.values():
-            documents.extend(Document(intent.id, fold(w), is_keyword=True) for w in words)
+            # A keyword that folds to a mask ("English" -> langx) is not specific to any intent.
+            documents.extend(Document(intent.id, k, is_keyword=True) for k in map(fold, words) if _has_words(k))
     langdata = tomllib.loads((DATA_DIR / "langid.toml").read_text(encoding="utf-8"))
     examples_by_lang: dict[str, list[str]] = {}
     for intent in intents.values():
@@ -88,4 +99,4 @@ def load_engine(intents_dir: str | Path) -> Engine:
                                 examples_by_lang)
     signals_path = intents_dir / SIGNALS_FILE
     signals = load_signals(signals_path) if signals_path.exists() else SignalSet(())
-    return Engine(intents, IntentMatcher(documents), langid, signals)
+    return Engine(intents, IntentMatcher(documents, none_intent=NONE_INTENT), langid, signals)

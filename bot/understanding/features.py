@@ -8,7 +8,7 @@ from collections import Counter
 # One alternative per script run; CJK runs have no word boundaries, so they get character n-grams only.
 _TOKEN = re.compile(
     r"(?P<latin>[a-z0-9']+)"
-    r"|(?P<hangul>[\uac00-\ud7a3]+)"
+    r"|(?P<hangul>[\u3131-\u318e\uac00-\ud7a3]+)"
     r"|(?P<deva>[\u0900-\u0963\u0971-\u097f]+)"
     r"|(?P<cjk>[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]+)"
     r"|(?P<symbol>[\U0001F300-\U0001FAFF\u2600-\u27bf])"
@@ -32,6 +32,11 @@ def features(folded: str) -> Counter:
         if script == "symbol":
             out["s:" + tok] += 1
             continue
+        if script == "hangul":
+            # Korean words carry their particles ("자전거를", "자전거가"): syllable n-grams match, words rarely do.
+            _char_ngrams(out, tok, 1, 3)
+            previous = None
+            continue
         out["w:" + tok] += 1
         if previous is not None:
             out["b:" + previous + " " + tok] += 1
@@ -39,8 +44,6 @@ def features(folded: str) -> Counter:
         if script == "latin":
             if not tok.isdigit():
                 _char_ngrams(out, "<" + tok + ">", 3, 4)
-        elif script == "hangul":
-            _char_ngrams(out, tok, 1, 3)
         else:
             _char_ngrams(out, "<" + tok + ">", 2, 4)
     return out

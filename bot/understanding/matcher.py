@@ -17,10 +17,12 @@ MAX_POSTINGS = 400
 class Weights:
     """How the evidence is combined (chosen on held-apart data, see benchmarks/intents.py)."""
 
-    centroid: float = 0.5
-    nearest: float = 0.5
-    keyword: float = 0.03
+    centroid: float = 0.55
+    nearest: float = 0.45
+    keyword: float = 0.04
     keyword_cap: int = 2
+    # The out-of-scope class has no meaningful centre: it is scored by its nearest example alone.
+    none_nearest: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,13 @@ class _Postings:
 class IntentMatcher:
     """Ranks intents for a folded message; immutable after construction, safe to share between threads."""
 
-    def __init__(self, documents: Iterable[Document], weights: Weights = Weights()):
+    def __init__(self, documents: Iterable[Document], weights: Weights = Weights(), none_intent: str = "none"):
         # Examples first, grouped by intent, so that per-intent maxima are one reduceat over contiguous rows.
         docs = sorted((d for d in documents if d.text), key=lambda d: (d.is_keyword, d.intent))
         self.weights = weights
         self.intent_ids = tuple(sorted({d.intent for d in docs}))
         index_of = {intent: i for i, intent in enumerate(self.intent_ids)}
+        self._none = index_of.get(none_intent)
         vocab: dict[str, int] = {}
         feat_ids, counts, lengths = [], [], []
         for d in docs:
@@ -75,16 +78,16 @@ class IntentMatcher:
         feat = np.fromiter(feat_ids, dtype=np.int64, count=len(feat_ids))
         tf = _sublinear(np.fromiter(counts, dtype=np.float64, count=len(counts)))
         doc = np.repeat(np.arange(n_docs), lengths)
-        self._idf = np.log((n_docs + 1) / (np.bincount(feat, minlength=n_feats) + 1)) + 1.0
-        w = tf * self._idf[feat]
-        w /= np.sqrt(np.bincount(doc, weights=w * w, minlength=n_docs))[doc]
-
         intent_of_doc = np.array([index_of[d.intent] for d in docs], dtype=np.int64)
         key = intent_of_doc[doc] * n_feats + feat
         uniq, inverse = np.unique(key, return_inverse=True)
+        n_intents = len(self.intent_ids)
+        self._idf = np.log((n_docs + 1) / (np.bincount(feat, minlength=n_feats) + 1)) + 1.0
+        w = tf * self._idf[feat]
+        w /= np.sqrt(np.bincount(doc, weights=w * w, minlength=n_docs))[doc]
         sums = np.bincount(inverse, weights=w)
         c_intent, c_feat = uniq // n_feats, uniq % n_feats
-        sums /= np.sqrt(np.bincount(c_intent, weights=sums * sums, minlength=len(self.intent_ids)))[c_intent]
+        sums /= np.sqrt(np.bincount(c_intent, weights=sums * sums, minlength=n_intents))[c_intent]
         self._centroids = _Postings(c_feat, c_intent, sums, n_feats)
 
         examples = ~np.array([d.is_keyword for d in docs], dtype=bool)
@@ -119,7 +122,10 @@ class IntentMatcher:
         nearest = np.where(self._has_examples, np.maximum.reduceat(sims, np.minimum(self._example_starts, self._n_examples - 1)), 0.0)
         hits = np.minimum(self._keywords.hits(folded, size), self.weights.keyword_cap)
         wt = self.weights
-        return np.minimum(1.0, wt.centroid * centroid + wt.nearest * nearest + wt.keyword * hits)
+        scores = wt.centroid * centroid + wt.nearest * nearest + wt.keyword * hits
+        if self._none is not None:
+            scores[self._none] = wt.none_nearest * nearest[self._none]
+        return np.minimum(1.0, scores)
 
 
 def _sublinear(tf: np.ndarray) -> np.ndarray:

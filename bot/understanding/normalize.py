@@ -81,16 +81,24 @@ def _fold_letters(text: str) -> str:
     return _ROMAJI_LONG.sub(lambda m: m.group(0)[0], text)
 
 
-def _language_names() -> re.Pattern:
-    data = tomllib.loads((Path(__file__).with_name("data") / "lexicon.toml").read_text(encoding="utf-8"))
-    names = sorted({_fold_letters(n) for n in data["language_names"]}, key=len, reverse=True)
-    return re.compile("|".join(rf"(?<![a-z]){re.escape(n)}(?![a-z])" if n.isascii() else re.escape(n) for n in names))
+def _alternation(phrases) -> re.Pattern:
+    """One regex for many folded phrases, longest first; Latin phrases only match whole words."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(p)}(?![a-z])" if p.isascii() else re.escape(p)
+                               for p in ordered))
 
 
-_LANGUAGE_NAMES = _language_names()
+_LEXICON = tomllib.loads((Path(__file__).with_name("data") / "lexicon.toml").read_text(encoding="utf-8"))
+_LANGUAGE_NAMES = _alternation(_fold_letters(n) for n in _LEXICON["language_names"])
+_ROMAJI = {_fold_letters(k): _fold_letters(v) for k, v in _LEXICON["romaji"].items()}
+_ROMAJI_TERMS = _alternation(_ROMAJI)
 
 
 def fold(text: str) -> str:
-    """Full matching form: NFKC, masks, case, diacritics, kana, romanised long vowels, language names, one space."""
+    """Full matching form: NFKC, masks, case, diacritics, kana, romanised long vowels, language names,
+    one space; romanised Japanese terms gain their Japanese spelling at the end."""
     text = _LANGUAGE_NAMES.sub(f" {LANGUAGE_TOKEN} ", _fold_letters(text))
+    japanese = [_ROMAJI[m.group()] for m in _ROMAJI_TERMS.finditer(text)]
+    if japanese:
+        text = text + " " + " ".join(dict.fromkeys(japanese))
     return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,89 @@
+"""All SQL of the children's safe houses: the safehouses table and its R*Tree index."""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+CHUNK = 500  # parameters per IN (…) list, well under SQLite's limit
+AREA_COLUMNS = ("district", "area", "romaji")
+
+
+class SafeHouseStore:
+    """Reads and writes of the safe houses, on a sqlite-utils Database."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def of(cls, store_or_db) -> "SafeHouseStore":
+        """The safe-house store of a Database, of the app's Store, or itself."""
+        if isinstance(store_or_db, cls):
+            return store_or_db
+        return cls(store_or_db if isinstance(store_or_db, Database) else store_or_db.db)
+
+    def by_key(self, keys: list[str]) -> dict[str, dict]:
+        """The stored rows of the given keys, by key."""
+        found = {}
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start:start + CHUNK]
+            found.update((row["key"], row) for row in self._rows(
+                f"SELECT * FROM safehouses WHERE key IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
+    def write(self, new: list[dict], changed: list[dict]) -> None:
+        """Insert new houses and update changed ones (matched by key), in one transaction."""
+        with self.db.atomic():
+            if new:
+                names = list(new[0])
+                self.db.conn.executemany(
+                    f"INSERT INTO safehouses ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})",
+                    new)
+            if changed:
+                names = [name for name in changed[0] if name != "key"]
+                self.db.conn.executemany(
+                    f"UPDATE safehouses SET {', '.join(f'{n} = :{n}' for n in names)} WHERE key = :key",
+                    changed)
+
+    def all(self) -> list[dict]:
+        """Every house, active or not, in the order they were added."""
+        return self._rows("SELECT * FROM safehouses ORDER BY id", [])
+
+    def count(self, active_only: bool = True) -> int:
+        """How many houses are stored (active ones only, unless told otherwise)."""
+        where = " WHERE active = 1" if active_only else ""
+        return self.db.execute(f"SELECT count(*) FROM safehouses{where}").fetchone()[0]
+
+    def points_in(self, south: float, north: float, west: float, east: float) -> list[tuple[int, float, float]]:
+        """(id, shown latitude, shown longitude) of the active houses whose shown point is in the box."""
+        return self.db.execute(
+            "SELECT h.id, h.shown_lat, h.shown_lon FROM safehouse_index i JOIN safehouses h ON h.id = i.id"
+            " WHERE i.max_lat >= ? AND i.min_lat <= ? AND i.max_lon >= ? AND i.min_lon <= ?"
+            " AND h.active = 1", [south, north, west, east]).fetchall()
+
+    def houses(self, ids: list[int]) -> dict[int, dict]:
+        """The rows of the given houses, by id."""
+        if not ids:
+            return {}
+        rows = self._rows(f"SELECT * FROM safehouses WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        return {row["id"]: row for row in rows}
+
+    def area_labels(self) -> list[tuple[str, str]]:
+        """(column, value) of every district, town and romaji name of the active houses."""
+        return [(column, value) for column in AREA_COLUMNS for (value,) in self.db.execute(
+            f"SELECT DISTINCT {column} FROM safehouses WHERE active = 1 AND {column} != ''")]
+
+    def houses_in_areas(self, areas: dict[str, set[str]], limit: int) -> list[dict]:
+        """Active houses whose district, town or romaji name is one of `areas`; private homes last."""
+        conditions, params = [], []
+        for column, values in areas.items():
+            if column not in AREA_COLUMNS:
+                raise ValueError(f"not an area column: {column}")
+            conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params += sorted(values)
+        return self._rows(
+            f"SELECT * FROM safehouses WHERE active = 1 AND ({' OR '.join(conditions)})"
+            " ORDER BY kind = 'private_home', name, id LIMIT ?", [*params, limit])
+
+    def _rows(self, sql: str, params) -> list[dict]:
+        cursor = self.db.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
