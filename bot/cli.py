@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from .privacy import pseudonym
+from .safehouse_cli import sos
 
 
 def _create_app():
@@ -31,6 +32,7 @@ def init_app(app) -> None:
     app.cli.add_command(classify_command)
     app.cli.add_command(consultant_group)
     app.cli.add_command(user_group)
+    app.cli.add_command(sos)
 
 
 @click.command("worker")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from .i18n import same_language
+from .replies import MAX_QUICK_REPLIES, text
 from .safehouses import Match, walking_minutes
 
 MAX_BUBBLES = 10  # LINE allows 12 bubbles in a carousel; ten keep the answer readable
@@ -25,15 +26,15 @@ def location_answer(tr, matches: list[Match], *, radius_m: int, language: str,
                     quick: list[dict] | None = None) -> list[dict]:
     """The answer to a shared location: houses nearest first and the nearest on a map, or what to do."""
     if not matches:
-        return [_with_quick(_text(tr.gettext(
+        return [text(tr.gettext(
             "There is no children's safe house (こどもSOSの家) within {radius} m of this place. If you are "
             "in danger now, call 110. Otherwise go into a convenience store or a bright, busy place and "
-            "ask an adult for help.").format(radius=radius_m)), quick)]
+            "ask an adult for help.").format(radius=radius_m), quick)]
     intro = tr.gettext("Children's safe houses (こどもSOSの家) within {radius} m, nearest first. Run in and "
                        "tell the adult there what happened. If you are in danger now, call 110."
                        ).format(radius=radius_m)
     heading = tr.gettext("Children's safe houses near you")
-    messages = [_text(_with_sample_note(tr, intro, matches)),
+    messages = [text(_with_sample_note(tr, intro, matches)),
                 _carousel(tr, heading, matches, language), _location(tr, matches[0])]
     return [*messages[:-1], _with_quick(messages[-1], quick)]
 
@@ -44,7 +45,7 @@ def area_answer(tr, area: str, matches: list[Match], *, language: str,
     intro = tr.gettext("Children's safe houses (こどもSOSの家) in {area}. Run in and tell the adult there "
                        "what happened. If you are in danger now, call 110.").format(area=area)
     heading = tr.gettext("Children's safe houses in {area}").format(area=area)
-    return [_text(_with_sample_note(tr, intro, matches)),
+    return [text(_with_sample_note(tr, intro, matches)),
             _with_quick(_carousel(tr, heading, matches, language), quick)]
 
 
@@ -60,7 +61,7 @@ def _title(tr, match: Match) -> str:
 def _distance(tr, match: Match) -> str:
     if match.approximate:
         return tr.gettext("About {distance} m · {minutes} min walk").format(
-            distance=round(match.distance_m, -2) or 100, minutes=walking_minutes(match.distance_m))
+            distance=max(100, int(round(match.distance_m, -2))), minutes=walking_minutes(match.distance_m))
     return tr.gettext("{distance} m · {minutes} min walk").format(
         distance=int(round(match.distance_m, -1)), minutes=walking_minutes(match.distance_m))
 
@@ -74,8 +75,8 @@ def _place(match: Match, language: str) -> str:
 
 
 def _bubble(tr, match: Match, language: str) -> dict:
-    def line(text: str, **style) -> dict:
-        return {"type": "text", "text": text[:300], "wrap": True, "size": "xs", **style}
+    def line(value: str, **style) -> dict:
+        return {"type": "text", "text": value[:300], "wrap": True, "size": "xs", **style}
 
     body = [line(_title(tr, match), size="md", weight="bold")]
     if not match.approximate:
@@ -125,9 +126,5 @@ def _with_sample_note(tr, text: str, matches: list[Match]) -> str:
     return text
 
 
-def _text(body: str) -> dict:
-    return {"type": "text", "text": body[:5000]}
-
-
 def _with_quick(message: dict, quick: list[dict] | None) -> dict:
-    return {**message, "quickReply": {"items": quick[:13]}} if quick else message
+    return {**message, "quickReply": {"items": quick[:MAX_QUICK_REPLIES]}} if quick else message

@@ -52,8 +52,8 @@ class Engine:
         signal = self.signals.detect(folded)
         severity = signal.severity
         if _has_words(folded):
-            intent, score = self.matcher.best(folded)
             # A message that carries an escalation signal is in scope even when its wording is unusual.
+            intent, score = self.matcher.best(folded, in_scope=severity is not None)
             if score < self.threshold and severity is None:
                 intent = NONE_INTENT
         # The spec puts money already handed over under scam.victim, whatever scam took it.

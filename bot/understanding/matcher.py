@@ -101,9 +101,11 @@ class IntentMatcher:
         self._examples = _Postings(feat[keep], doc[keep], w[keep], n_feats)
         self._keywords = _KeywordIndex((index_of[d.intent], d.text) for d in docs if d.is_keyword)
 
-    def best(self, folded: str) -> tuple[str, float]:
-        """The best intent and its score."""
+    def best(self, folded: str, in_scope: bool = False) -> tuple[str, float]:
+        """The best intent and its score; with in_scope, the best one that is not the none intent."""
         scores = self.scores(folded)
+        if in_scope and self._none is not None:
+            scores[self._none] = -1.0
         i = int(np.argmax(scores))
         return self.intent_ids[i], float(scores[i])
 

@@ -25,6 +25,7 @@ _MAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _TEL = re.compile(r"(?<![\w#])(?:\+?81[- ]?|0)[0-9x]{1,4}[- ][0-9x]{1,4}[- ][0-9x]{3,4}(?![\w])|(?<![\w#])0[5-9]0[0-9]{8}(?!\d)", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SPACES = re.compile(r"\s+")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 # Letters NFD does not decompose but people type without their stroke or ligature.
@@ -36,8 +37,8 @@ _ROMAJI_LONG = re.compile(r"(?<=[bcdfghjkmnprstwyz])(?:ou|oo|uu)")
 def nfkc(text: str) -> str:
     """Unicode NFKC (full/half width, compatibility forms) with every decimal digit made ASCII."""
     text = unicodedata.normalize("NFKC", text)
-    if any(ch.isdigit() and not ch.isascii() for ch in text):
-        text = "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text)
+    if not text.isascii() and _OTHER_DIGIT.search(text):
+        text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.digit(m.group())), text)
     return text
 
 
@@ -81,24 +82,63 @@ def _fold_letters(text: str) -> str:
     return _ROMAJI_LONG.sub(lambda m: m.group(0)[0], text)
 
 
-def _alternation(phrases) -> re.Pattern:
-    """One regex for many folded phrases, longest first; Latin phrases only match whole words."""
-    ordered = sorted(set(phrases), key=len, reverse=True)
-    return re.compile("|".join(rf"(?<![a-z]){re.escape(p)}(?![a-z])" if p.isascii() else re.escape(p)
-                               for p in ordered))
+class _PhraseMap:
+    """Finds folded phrases in a folded text: Latin ones as whole words, others anywhere."""
+
+    _WORD = re.compile(r"[a-z0-9']+")
+
+    def __init__(self, phrases: dict[str, str]):
+        self._latin = {p: v for p, v in phrases.items() if p.isascii()}
+        self._first_words = {p.split(" ")[0] for p in self._latin}
+        self._longest = max((p.count(" ") + 1 for p in self._latin), default=0)
+        self._other = sorted(((p, v) for p, v in phrases.items() if not p.isascii()), key=lambda pv: -len(pv[0]))
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, value) of every match, without overlaps, in text order."""
+        found = []
+        words = [(m.start(), m.end()) for m in self._WORD.finditer(text)]
+        i = 0
+        while i < len(words):
+            if text[words[i][0]:words[i][1]] not in self._first_words:
+                i += 1
+                continue
+            for n in range(min(self._longest, len(words) - i), 0, -1):
+                last = i + n - 1
+                if any(words[j + 1][0] != words[j][1] + 1 for j in range(i, last)):
+                    continue
+                value = self._latin.get(text[words[i][0]:words[last][1]])
+                if value is not None:
+                    found.append((words[i][0], words[last][1], value))
+                    i = last
+                    break
+            i += 1
+        taken = [(a, b) for a, b, _ in found]
+        for phrase, value in self._other:
+            start = text.find(phrase)
+            while start != -1:
+                end = start + len(phrase)
+                if all(end <= a or start >= b for a, b in taken):
+                    found.append((start, end, value))
+                    taken.append((start, end))
+                start = text.find(phrase, end)
+        return sorted(found)
 
 
 _LEXICON = tomllib.loads((Path(__file__).with_name("data") / "lexicon.toml").read_text(encoding="utf-8"))
-_LANGUAGE_NAMES = _alternation(_fold_letters(n) for n in _LEXICON["language_names"])
-_ROMAJI = {_fold_letters(k): _fold_letters(v) for k, v in _LEXICON["romaji"].items()}
-_ROMAJI_TERMS = _alternation(_ROMAJI)
+_LANGUAGE_NAMES = _PhraseMap({_fold_letters(n): LANGUAGE_TOKEN for n in _LEXICON["language_names"]})
+_ROMAJI = _PhraseMap({_fold_letters(k): _fold_letters(v) for k, v in _LEXICON["romaji"].items()})
 
 
 def fold(text: str) -> str:
     """Full matching form: NFKC, masks, case, diacritics, kana, romanised long vowels, language names,
     one space; romanised Japanese terms gain their Japanese spelling at the end."""
-    text = _LANGUAGE_NAMES.sub(f" {LANGUAGE_TOKEN} ", _fold_letters(text))
-    japanese = [_ROMAJI[m.group()] for m in _ROMAJI_TERMS.finditer(text)]
+    text = _fold_letters(text)
+    parts, last = [], 0
+    for start, end, token in _LANGUAGE_NAMES.spans(text):
+        parts += [text[last:start], f" {token} "]
+        last = end
+    text = "".join(parts) + text[last:]
+    japanese = [value for _, _, value in _ROMAJI.spans(text)]
     if japanese:
         text = text + " " + " ".join(dict.fromkeys(japanese))
     return _SPACES.sub(" ", text).strip()

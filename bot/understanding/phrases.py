@@ -1,6 +1,7 @@
 """Finding many folded phrases in a folded text in one pass, respecting word edges in Latin script."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Iterable
 
@@ -25,20 +26,22 @@ class PhraseFinder:
         """The phrases (as given, with their "*") that occur in `text`."""
         found = set()
         size = len(text)
-        for i in range(size):
-            if i and _word_char(text[i - 1]) and _word_char(text[i]):
-                continue
-            keys = [text[i:i + 2]]
-            if text[i] in self._single:
-                keys.append(text[i])
+        index, single = self._index, self._single
+        for m in _CANDIDATE_START.finditer(text):
+            i = m.start()
+            keys = (text[i:i + 2], text[i]) if text[i] in single else (text[i:i + 2],)
             for key in keys:
-                for phrase, body, stem in self._index.get(key, ()):
+                for phrase, body, stem in index.get(key, ()):
                     if not text.startswith(body, i):
                         continue
                     end = i + len(body)
                     if stem or end >= size or not (_word_char(body[-1]) and _word_char(text[end])):
                         found.add(phrase)
         return found
+
+
+# Where a phrase may start: the first letter or digit of a Latin word, or any other non-space character.
+_CANDIDATE_START = re.compile(r"(?<![a-z0-9])[a-z0-9]|[^a-z0-9\s]")
 
 
 def _word_char(ch: str) -> bool:

@@ -56,6 +56,12 @@ class SignalSet:
         self.loss_relabels = frozenset(loss_relabels)
         phrases = {p for r in self.rules for term in r.terms + r.negations for p in term} | self.not_now
         self._finder = PhraseFinder(phrases)
+        # A rule can only fire when one alternative of its first term is present.
+        by_first: dict[str, list[int]] = {}
+        for n, rule in enumerate(self.rules):
+            for p in rule.terms[0]:
+                by_first.setdefault(p, []).append(n)
+        self._by_first = by_first
 
     def detect(self, folded: str) -> Signal:
         """The most severe signal of a folded text, and whether a loss rule fired."""
@@ -68,7 +74,9 @@ class SignalSet:
         if not present:
             return []
         past = not self.not_now.isdisjoint(present)
-        return [r for r in self.rules if r.fires(present) and not (past and r.severity == "emergency")]
+        candidates = sorted({n for p in present for n in self._by_first.get(p, ())})
+        return [r for r in map(self.rules.__getitem__, candidates)
+                if r.fires(present) and not (past and r.severity == "emergency")]
 
 
 def parse_rule(severity: str, lang: str, source: str, loss: bool = False) -> Rule:
