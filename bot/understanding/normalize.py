@@ -77,8 +77,17 @@ def _is_latin(ch: str) -> bool:
     return code < 0x250 or 0x1E00 <= code <= 0x1EFF
 
 
+def _han_variants() -> dict[int, str]:
+    data = tomllib.loads((_DATA / "han_variants.toml").read_text(encoding="utf-8"))
+    return {ord(pair[0]): pair[1] for pair in data["pairs"].split()}
+
+
+_DATA = Path(__file__).with_name("data")
+_TO_SIMPLIFIED = _han_variants()
+
+
 def _fold_letters(text: str) -> str:
-    text = fold_kana(strip_diacritics(mask(nfkc(text)).casefold()))
+    text = fold_kana(strip_diacritics(mask(nfkc(text)).casefold())).translate(_TO_SIMPLIFIED)
     return _ROMAJI_LONG.sub(lambda m: m.group(0)[0], text)
 
 
@@ -124,7 +133,7 @@ class _PhraseMap:
         return sorted(found)
 
 
-_LEXICON = tomllib.loads((Path(__file__).with_name("data") / "lexicon.toml").read_text(encoding="utf-8"))
+_LEXICON = tomllib.loads((_DATA / "lexicon.toml").read_text(encoding="utf-8"))
 _LANGUAGE_NAMES = _PhraseMap({_fold_letters(n): LANGUAGE_TOKEN for n in _LEXICON["language_names"]})
 _ROMAJI = _PhraseMap({_fold_letters(k): _fold_letters(v) for k, v in _LEXICON["romaji"].items()})
 
