@@ -60,15 +60,21 @@ def inbox_rows():
                            cases=get_db().cases(g.consultant["id"], **_filters()))
 
 
+def _read_thread(case: dict) -> list[dict]:
+    """The case's messages, marked as read by the consultant looking at them."""
+    messages = get_db().thread(case)
+    if messages:
+        get_db().mark_read(case["id"], g.consultant["id"], messages[-1]["id"])
+    return messages
+
+
 @bp.get("/cases/<int:case_id>")
 @login_required
 def case(case_id: int):
     """One case: the conversation, notes, reply box and actions."""
     store = get_db()
     case = _case_or_404(case_id)
-    messages = store.thread(case)
-    if messages:
-        store.mark_read(case_id, g.consultant["id"], messages[-1]["id"])
+    messages = _read_thread(case)
     audit("view_case", case_id)
     dialogue = current_app.extensions["mamoru.dialogue"]
     canned = [(source, dialogue.replies("ja").canned(source)["text"]) for source in CANNED_REPLIES]
@@ -80,12 +86,7 @@ def case(case_id: int):
 @login_required
 def case_messages(case_id: int):
     """The conversation alone, for the page's live refresh."""
-    store = get_db()
-    case = _case_or_404(case_id)
-    messages = store.thread(case)
-    if messages:
-        store.mark_read(case_id, g.consultant["id"], messages[-1]["id"])
-    return render_template("console/_messages.html", messages=messages)
+    return render_template("console/_messages.html", messages=_read_thread(_case_or_404(case_id)))
 
 
 @bp.post("/cases/<int:case_id>/assign")

@@ -5,6 +5,11 @@ import math
 import re
 from collections import Counter
 
+from .normalize import MASK_TOKENS
+
+# A mask has no character n-grams, so it counts as several occurrences to weigh like a real word.
+MASK_WEIGHT = 2
+
 # One alternative per script run; CJK runs have no word boundaries, so they get character n-grams only.
 _TOKEN = re.compile(
     r"(?P<latin>[a-z0-9']+)"
@@ -37,12 +42,13 @@ def features(folded: str) -> Counter:
             _char_ngrams(out, tok, 1, 3)
             previous = None
             continue
-        out["w:" + tok] += 1
+        out["w:" + tok] += MASK_WEIGHT if tok in MASK_TOKENS else 1
         if previous is not None:
             out["b:" + previous + " " + tok] += 1
         previous = tok
         if script == "latin":
-            if not tok.isdigit():
+            # Masks (urlx, langx...) stand for a whole entity: their letters must not meet real words.
+            if not tok.isdigit() and tok not in MASK_TOKENS:
                 _char_ngrams(out, "<" + tok + ">", 3, 4)
         else:
             _char_ngrams(out, "<" + tok + ">", 2, 4)
