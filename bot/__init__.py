@@ -100,6 +100,7 @@ def _build_worker(app: Flask):
     from .i18n import Catalogs, staff_catalogs
     from .line_api import LineApi
     from .notify import Notifier
+    from .scamcheck import load_checker
     from .understanding import load_engine
     from .worker import Worker
 
@@ -107,7 +108,9 @@ def _build_worker(app: Flask):
     engine = load_engine(config.get("INTENTS_DIR", INTENTS_DIR))
     app.extensions["mamoru.engine"] = engine
     hours = Hours.parse(config["CONSULT_HOURS"], config["HOLIDAYS"])
-    dialogue = Dialogue(engine, Catalogs(), deployment_facts(config), hours)
+    checker = load_checker()
+    app.extensions["mamoru.scamcheck"] = checker
+    dialogue = Dialogue(engine, Catalogs(), deployment_facts(config), hours, checker)
     app.extensions["mamoru.dialogue"] = dialogue
     notifier = Notifier(staff_catalogs()(config["STAFF_LANGUAGE"]), config["NOTIFY_LINE_TO"],
                         config["NOTIFY_WEBHOOK_URL"], config["NOTIFY_INCLUDE_TEXT"].lower() in ("1", "true", "yes"),

@@ -30,6 +30,7 @@ def init_app(app) -> None:
     """Register our commands with the app."""
     app.cli.add_command(worker_command)
     app.cli.add_command(classify_command)
+    app.cli.add_command(check_command)
     app.cli.add_command(consultant_group)
     app.cli.add_command(user_group)
     app.cli.add_command(sos)
@@ -50,6 +51,17 @@ def classify_command():
     from .understanding import classify_stream
 
     classify_stream(current_app.extensions["mamoru.engine"], sys.stdin, sys.stdout)
+
+
+@click.command("check")
+@with_appcontext
+def check_command():
+    """Read JSON lines {"id", "text"} on stdin; write {"id", "risk", "pattern", "signals"}."""
+    from .db import get_db
+    from .scamcheck import LocalLists, check_stream
+
+    checker = current_app.extensions["mamoru.scamcheck"].with_local(LocalLists(**get_db().local_lists()))
+    check_stream(checker, sys.stdin, sys.stdout)
 
 
 @click.group("consultant", cls=AppGroup)

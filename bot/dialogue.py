@@ -1,6 +1,7 @@
 """The dialogue: what the bot does with each event, given the user's state."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
@@ -8,6 +9,7 @@ from urllib.parse import parse_qs
 
 from linebot.v3.webhooks import (
     FollowEvent,
+    ImageMessageContent,
     JoinEvent,
     LocationMessageContent,
     MessageEvent,
@@ -20,6 +22,7 @@ from linebot.v3.webhooks import (
 from .hours import JST, Hours
 from .i18n import BY_TAG, DEFAULT_LANGUAGE, LANGUAGES, Catalogs, same_language, supported_language
 from .replies import BACK_TO_BOT, Replies
+from .scamcheck import Checker, check_image, looks_pasted
 from .understanding.normalize import fold
 
 MAX_MESSAGES = 5  # LINE accepts at most five messages per reply or push
@@ -37,11 +40,18 @@ class Turn:
     reply_token: str | None
     profile_language: Callable[[], str | None]
     case: dict | None = None
+    fetch_content: Callable[[str], bytes | None] = lambda message_id: None
     replies: list[dict] = field(default_factory=list)
     user_changes: dict = field(default_factory=dict)
     log: list[dict] = field(default_factory=list)
     escalation: dict | None = None
     case_closed_by_resident: bool = False
+    checked: dict | None = None
+
+    @property
+    def state(self) -> dict:
+        """The dialogue's memory of this user between messages."""
+        return json.loads(self.user_changes.get("state") or (self.user or {}).get("state") or "{}")
 
     @property
     def user_id(self) -> str:
@@ -67,6 +77,10 @@ class Turn:
         """Hand the conversation to consultants (or raise the open case's severity)."""
         self.escalation = {"severity": severity, "intent": intent, "lang": lang}
 
+    def remember_state(self, **values) -> None:
+        """Change the dialogue's memory of this user."""
+        self.user_changes["state"] = json.dumps({**self.state, **values})
+
     def remember(self, **fields) -> None:
         """Change the user's stored state."""
         self.user_changes.update(fields)
@@ -85,8 +99,9 @@ class Dialogue:
     """Routes each event to the right answer; receives the turn as its only way to act."""
 
     def __init__(self, engine, catalogs: Catalogs, facts: dict[str, str], hours: Hours | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(JST)):
+                 checker: Checker | None = None, clock: Callable[[], datetime] = lambda: datetime.now(JST)):
         self.engine = engine
+        self.checker = checker
         self.catalogs = catalogs
         self.facts = facts
         self.hours = hours
@@ -160,6 +175,8 @@ class Dialogue:
             return
         if isinstance(message, LocationMessageContent):
             self.say(turn, turn.language, Replies.location_received)
+        elif isinstance(message, ImageMessageContent) and self.checker:
+            self._check_image(message.id, turn)
         else:
             self.say(turn, turn.language, Replies.please_type)
 
@@ -176,8 +193,29 @@ class Dialogue:
             language = switch_to = understood.lang
         if understood.escalate:
             self._escalate(understood, language, turn)
+        elif self.checker and (looks_pasted(text) or turn.state.get("awaiting_check")):
+            self._check_text(text, language, turn)
         else:
             self._topic(understood.intent, language, turn, switch_to)
+
+    def _check_text(self, text: str, language: str, turn: Turn) -> None:
+        """Read a pasted message the way a counsellor would and say how risky it looks, and why."""
+        verdict = self.checker.check(text)
+        domains, numbers = self.checker.subjects(text)
+        turn.checked = {"risk": verdict.risk, "domains": domains, "numbers": numbers}
+        turn.remember_state(awaiting_check=False)
+        self.say(turn, language, lambda r: r.verdict(verdict))
+
+    def _check_image(self, message_id: str, turn: Turn) -> None:
+        content = turn.fetch_content(message_id)
+        if content is None:
+            self.say(turn, turn.language, Replies.please_type)
+            return
+        verdict = check_image(content, self.checker, user_lang=turn.language)
+        if verdict.readable:
+            domains, numbers = self.checker.subjects(verdict.text)
+            turn.checked = {"risk": verdict.risk, "domains": domains, "numbers": numbers}
+        self.say(turn, turn.language, lambda r: r.verdict(verdict))
 
     def _during_handoff(self, text: str, understood, turn: Turn) -> None:
         """A consultant has the thread: the bot stays quiet, except for danger and a wish to leave."""
@@ -210,4 +248,6 @@ class Dialogue:
         elif intent_id == "language.change":
             self.say(turn, language, lambda r: [r.language_picker()])
         else:
+            if intent_id == "scam.check":
+                turn.remember_state(awaiting_check=True)
             self.say(turn, language, lambda r: r.answer(intent_id, switch_to))

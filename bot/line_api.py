@@ -9,6 +9,7 @@ from linebot.v3.messaging import (
     ApiException,
     Configuration,
     MessagingApi,
+    MessagingApiBlob,
     PushMessageRequest,
     ReplyMessageRequest,
 )
@@ -36,6 +37,7 @@ class LineApi:
     def __init__(self, host: str, access_token: str, timeout: tuple[float, float] = TIMEOUT):
         self._client = ApiClient(Configuration(access_token=access_token, host=host.rstrip("/")))
         self._api = MessagingApi(self._client)
+        self._blob = MessagingApiBlob(self._client)
         self._timeout = timeout
 
     def reply(self, reply_token: str, messages: list[dict]) -> Outcome:
@@ -55,6 +57,13 @@ class LineApi:
         except (ApiException, HTTPError):
             return None
         return profile.language
+
+    def content(self, message_id: str) -> bytes | None:
+        """The bytes of an image (or other file) a user sent, or None when LINE does not give them."""
+        try:
+            return bytes(self._blob.get_message_content(message_id, _request_timeout=self._timeout))
+        except (ApiException, HTTPError):
+            return None
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -270,6 +270,14 @@ class WebhookEvents:
             "type": "sticker", "id": uuid.uuid4().hex[:16], "packageId": "446", "stickerId": "1988",
             "stickerResourceType": "STATIC", "quoteToken": uuid.uuid4().hex})
 
+    def image(self, user: str, content: bytes) -> dict:
+        """An image whose bytes the fake API will serve from its content endpoint."""
+        message_id = uuid.uuid4().hex[:16]
+        self.api.contents[message_id] = content
+        return self._event("message", user, message={
+            "type": "image", "id": message_id, "quoteToken": uuid.uuid4().hex,
+            "contentProvider": {"type": "line"}})
+
     def location(self, user: str, latitude: float, longitude: float, title: str = "") -> dict:
         """A shared location."""
         return self._event("message", user, message={

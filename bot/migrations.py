@@ -157,3 +157,13 @@ def m003_safehouses(db: Database) -> None:
             min_lon = new.shown_lon, max_lon = new.shown_lon WHERE id = new.id; END""")
     db.execute("""CREATE TRIGGER safehouses_ad AFTER DELETE ON safehouses BEGIN
         DELETE FROM safehouse_index WHERE id = old.id; END""")
+
+
+@migrations()
+def m004_checked_items(db: Database) -> None:
+    """Domains and phone numbers residents asked about, with what consultants marked them as."""
+    db["checked_items"].create(
+        {"kind": str, "value": str, "checks": int, "last_risk": str, "last_checked_at": float,
+         "verdict": str, "marked_by": int, "marked_at": float},
+        pk=("kind", "value"), defaults={"checks": 0},
+    )

@@ -8,6 +8,7 @@ from babel import Locale
 from babel.dates import format_datetime
 
 from .i18n import BY_TAG, LANGUAGES, N_, source_text
+from .scamcheck.replies import verdict_messages
 
 BACK_TO_BOT = N_("Back to the bot")
 # Replies a consultant can send with one click; each is translated into every language.
@@ -158,6 +159,10 @@ class Replies:
         return [text(self._("The consultant of {office} has closed this consultation. Thank you for "
                             "contacting us. The bot will answer your questions again; in danger call 110."),
                      self.menu_quick())]
+
+    def verdict(self, verdict) -> list[dict]:
+        """The scam check's answer: risk, reasons, what to do, and a warning to share with family."""
+        return verdict_messages(self.tr, verdict)
 
     def canned(self, source: str) -> dict:
         """One of the consultants' ready-made replies, in the resident's language."""

@@ -1,6 +1,8 @@
 """/simulator (demo mode): a LINE-like chat that sends real signed webhooks to /callback."""
 from __future__ import annotations
 
+import base64
+import binascii
 import urllib.request
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
@@ -50,7 +52,10 @@ def send():
     fake.profiles[user] = {"displayName": dict((u, n) for u, n, _ in TEST_USERS)[user],
                            "language": action.get("language") or "ja"}
     events = WebhookEvents(fake)
-    event = _event(action, user, events)
+    try:
+        event = _event(action, user, events)
+    except (KeyError, ValueError, binascii.Error):
+        abort(400, "bad action")
     if event is None:
         abort(400, "unknown action")
     body = events.envelope(event)
@@ -81,6 +86,8 @@ def _event(action: dict, user: str, events: WebhookEvents) -> dict | None:
     if kind == "location":
         return events.location(user, float(action["latitude"]), float(action["longitude"]),
                                str(action.get("title", "")))
+    if kind == "image":
+        return events.image(user, base64.b64decode(str(action.get("data", "")), validate=True))
     if kind in ("sticker", "follow", "unfollow"):
         return getattr(events, kind)(user)
     return None

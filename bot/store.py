@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from .migrations import migrate
 
 PUSH_PAUSED_UNTIL = "push_paused_until"
+LOCAL_LISTS_VERSION = "local_lists_version"
 SEVERITY_RANK = {"emergency": 0, "urgent": 1, "normal": 2}
 
 
@@ -362,6 +363,40 @@ class Store:
         return self._rows("SELECT audit_log.*, consultants.username FROM audit_log LEFT JOIN consultants"
                           " ON consultants.id = audit_log.consultant_id ORDER BY audit_log.id DESC LIMIT ?",
                           [limit])
+
+    # -- checked domains and numbers ---------------------------------------------
+
+    def record_checked(self, kind: str, values: list[str], risk: str) -> None:
+        """Count that residents asked about these domains or numbers, and the latest verdict."""
+        now = time.time()
+        for value in values:
+            self.db.execute(
+                "INSERT INTO checked_items (kind, value, checks, last_risk, last_checked_at) VALUES (?, ?, 1, ?, ?)"
+                " ON CONFLICT (kind, value) DO UPDATE SET checks = checks + 1, last_risk = excluded.last_risk,"
+                " last_checked_at = excluded.last_checked_at", [kind, value, risk, now])
+
+    def checked_items(self, kind: str = "") -> list[dict]:
+        """Checked domains and numbers, most asked about first."""
+        where = "WHERE kind = ?" if kind else ""
+        return self._rows(f"SELECT * FROM checked_items {where} ORDER BY checks DESC, last_checked_at DESC"
+                          " LIMIT 1000", [kind] if kind else [])
+
+    def mark_checked(self, kind: str, value: str, verdict: str | None, consultant_id: int) -> None:
+        """Mark a domain or number as scam or genuine (None clears), and tell every worker to reload."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO checked_items (kind, value, verdict, marked_by, marked_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (kind, value) DO UPDATE SET verdict = excluded.verdict,"
+                " marked_by = excluded.marked_by, marked_at = excluded.marked_at",
+                [kind, value, verdict, consultant_id, time.time()])
+            self.set_setting(LOCAL_LISTS_VERSION, str(time.time()))
+
+    def local_lists(self) -> dict[str, frozenset[str]]:
+        """What consultants marked, as the scam check's local lists."""
+        lists = {f"{verdict}_{kind}s": set() for verdict in ("scam", "genuine") for kind in ("domain", "number")}
+        for row in self._rows("SELECT kind, value, verdict FROM checked_items WHERE verdict IS NOT NULL", []):
+            lists[f"{row['verdict']}_{row['kind']}s"].add(row["value"])
+        return {name: frozenset(values) for name, values in lists.items()}
 
     # -- a resident's data -------------------------------------------------------
 

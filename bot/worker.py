@@ -17,7 +17,8 @@ from .dialogue import Dialogue, Turn
 from .notify import Notifier
 from .outbox import REPLY_TOKEN_LIFETIME, Deliverer
 from .privacy import pseudonym
-from .store import Store, connect
+from .scamcheck import LocalLists
+from .store import LOCAL_LISTS_VERSION, Store, connect
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class Worker:
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self.traffic = Traffic()
+        self._local_lists_version: str | None = None
 
     def wake(self) -> None:
         """Tell the worker new events are waiting."""
@@ -146,11 +148,20 @@ class Worker:
     def drain_lane(self, store: Store) -> bool:
         """Claim one lane's waiting events and process them in order; False when none waited."""
         rows = store.claim_lane(self.id, self.lease)
+        if rows:
+            self._refresh_local_lists(store)
         for number, row in enumerate(rows):
             if number:
                 self.traffic.give_way()
             self._process(store, row)
         return bool(rows)
+
+    def _refresh_local_lists(self, store: Store) -> None:
+        """Reload the scam check's lists when consultants changed them (in any process)."""
+        version = store.setting(LOCAL_LISTS_VERSION)
+        if version != self._local_lists_version and self.dialogue.checker is not None:
+            self.dialogue.checker = self.dialogue.checker.with_local(LocalLists(**store.local_lists()))
+            self._local_lists_version = version
 
     def _inbox_loop(self) -> None:
         store, api = Store(connect(self.database)), self.api_factory()
@@ -207,7 +218,8 @@ class Worker:
             turn = Turn(
                 lane=row["lane"], user=store.user(row["lane"]), case=store.open_case_of(row["lane"]),
                 reply_token=getattr(event, "reply_token", None),
-                profile_language=lambda: self._profile_language(row["lane"]),
+                profile_language=lambda: self._ask_line(lambda api: api.profile_language(row["lane"])),
+                fetch_content=lambda message_id: self._ask_line(lambda api: api.content(message_id)),
             )
             self.dialogue.handle(event, turn)
             self._commit(store, row, turn)
@@ -247,10 +259,13 @@ class Worker:
             store.resident_wrote(turn.case["id"])
         if turn.case and turn.case_closed_by_resident:
             store.close_case(turn.case["id"], "returned")
+        if turn.checked:
+            store.record_checked("domain", turn.checked["domains"], turn.checked["risk"])
+            store.record_checked("number", turn.checked["numbers"], turn.checked["risk"])
 
-    def _profile_language(self, user_id: str) -> str | None:
+    def _ask_line(self, call):
         api = self.api_factory()
         try:
-            return api.profile_language(user_id)
+            return call(api)
         finally:
             api.close()

@@ -313,7 +313,8 @@ def test_every_visible_string_is_translated_or_data(db):
     import_csv(db, SAMPLE_CSV.read_bytes())
     found = find_near(db, 42.6466, 141.6170, radius_m=1000)
     assert any(m.approximate for m in found) and any(m.sample for m in found)
-    data = {value for m in found for value in (m.name, m.address, m.district, m.area, m.hours, m.notes) if value}
+    data = {value for m in found for value in (m.name, m.address, m.district, m.area, m.hours, m.notes,
+                                               f"{m.area} ({m.romaji})") if value}
     for string in texts(location_answer(Marked(), found, radius_m=1000, language="en")):
         assert "«" in string or string in data or all(part in data for part in string.split(" · ")), string
 

@@ -14,6 +14,7 @@ from bot.understanding import Engine, Understanding, classify_stream, load_engin
 from bot.understanding.catalogue import LANGUAGES, NONE_INTENT, SIGNALS_FILE, load_intents, parse_intent
 from bot.understanding.normalize import LANGUAGE_TOKEN, fold, nfkc, strip_diacritics
 from bot.understanding.signals import load_signals, parse_rule
+from bot.understanding.typos import Speller
 
 ROOT = Path(__file__).resolve().parents[1]
 INTENTS = ROOT / "intents"
@@ -78,12 +79,28 @@ def test_rule_syntax():
     ("ＡＴＭ", "atm"),
     ("ｲﾝｽﾀ", "いんすた"),
     ("カード", "かーど"),
-    ("bōhan tōroku", "bohan toroku 防犯登録"),
-    ("bouhan touroku", "bohan toroku 防犯登録"),
     ("Não", "nao"),
 ])
 def test_fold(raw, folded):
     assert fold(raw) == folded
+
+
+def test_romanised_japanese_meets_its_kanji():
+    for typed in ("bouhan touroku", "bōhan tōroku", "bohan toroku"):
+        assert fold(typed) == "bohan toroku " + fold("防犯登録"), typed
+    assert fold("akushitsu shouhou itu apa").endswith(fold("悪質商法"))
+
+
+def test_traditional_and_simplified_han_meet():
+    assert fold("帳戶被盜") == fold("账户被盗")
+    assert fold("確認") == fold("确认")
+
+
+def test_speller_adds_the_known_word_one_edit_away():
+    speller = Speller(["password reset", "password", "the password"])
+    assert speller.repair("i typed my pasword") == "i typed my pasword password"
+    assert speller.repair("i typed my passport") == "i typed my passport"
+    assert speller.repair("password") == "password"
 
 
 def test_diacritics_leave_kana_and_devanagari_alone():
@@ -94,7 +111,7 @@ def test_diacritics_leave_kana_and_devanagari_alone():
 def test_masks_urls_phones_and_numbers_but_keeps_hotlines():
     folded = fold("確認 http://smbc-card-check.top/login 050-3xxx-xxxx 20万円 #9110 110番")
     assert "urlx" in folded and "telx" in folded
-    assert "0万円" in folded and "9110" in folded and "110番" in folded
+    assert "0万" in folded and "9110" in folded and "110番" in folded
     assert "smbc" not in folded
 
 
@@ -186,6 +203,15 @@ def test_asking_about_is_not_living_through(engine, about, living):
 ])
 def test_severity(engine, text, severity):
     assert engine.classify(text).severity == severity
+
+
+@pytest.mark.parametrize("text, escalate", [
+    ("銀行を名乗る電話で暗証番号を聞かれたけど、教えていません", False),
+    ("Someone called pretending to be from my bank and asked for my PIN, but I did not give it", False),
+    ("I gave my PIN to the caller, I didn't know what to do", True),
+])
+def test_negations_only_cancel_what_they_deny(engine, text, escalate):
+    assert engine.classify(text).escalate is escalate
 
 
 def test_money_already_handed_over_is_victim(engine):

@@ -11,10 +11,9 @@ from .cues import compile_alternatives
 
 @dataclass(frozen=True)
 class Brand:
-    """A sender people trust: its name, kind, real registered domains and the strings fakes borrow."""
+    """A sender people trust: its name, real registered domains and the strings fakes borrow."""
 
     name: str
-    category: str
     domains: tuple[str, ...]
     tokens: tuple[str, ...]
     mention: re.Pattern
@@ -28,7 +27,7 @@ def load_brands(path: Path) -> tuple[Brand, ...]:
     """Read data/brands.toml."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return tuple(
-        Brand(b["name"], b["category"], tuple(d.lower() for d in b["domains"]),
+        Brand(b["name"], tuple(d.lower() for d in b["domains"]),
               tuple(t.lower() for t in b["tokens"]),
               compile_alternatives([re.escape(n) for n in b["names"]]))
         for b in data["brand"])

@@ -64,13 +64,14 @@ class LinkFacts:
     unusual_tlds: frozenset[str]
     phishing_words: tuple[str, ...]
     trusted_suffixes: tuple[str, ...]
+    trusted_local_labels: frozenset[str]
 
 
 def load_link_facts(path: Path) -> LinkFacts:
     """Read data/links.toml."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return LinkFacts(frozenset(data["shorteners"]), frozenset(data["unusual_tlds"]), tuple(data["phishing_words"]),
-                     tuple(data["trusted_suffixes"]))
+                     tuple(data["trusted_suffixes"]), frozenset(data["trusted_local_labels"]))
 
 
 def defang(text: str) -> str:
@@ -139,7 +140,11 @@ def link_signals(links: list[Link], brands: tuple[Brand, ...], mentioned: list[B
 
 
 def _trusted(link: Link, facts: LinkFacts) -> bool:
-    return any(link.suffix == s or link.suffix.endswith("." + s) for s in facts.trusted_suffixes)
+    if any(link.suffix == s or link.suffix.endswith("." + s) for s in facts.trusted_suffixes):
+        return True
+    label = link.registered.split(".", 1)[0]
+    # Geographic .jp suffixes have at least two labels (tomakomai.hokkaido.jp, hokkaido.jp).
+    return label in facts.trusted_local_labels and link.suffix.endswith(".jp")
 
 
 def _unknown_link_signals(link: Link, brands: tuple[Brand, ...], facts: LinkFacts) -> set[str]:

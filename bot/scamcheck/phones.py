@@ -11,11 +11,13 @@ import phonenumbers
 
 from .local import LocalLists
 
-_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "ー": "-", "ｰ": "-"})
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-"})
+# The katakana long-vowel mark is typed as a dash in numbers ("050ー1234ー5678"), but only between digits.
+_KANA_DASH = re.compile(r"(?<=\d)[ーｰ](?=\d)")
 # International numbers (+1 …), and domestic ones from 0 (010 is Japan's international prefix).
 _CANDIDATE = re.compile(
-    r"(?<![\w+\-])(?:\+\d{1,3}[\s.\-]?(?:\(?\d{1,5}\)?[\s.\-]?){1,5}\d{2,5}"
-    r"|0\d{1,4}(?:[\s.\-]?\(?\d{1,5}\)?){1,4})(?![\w\-])")
+    r"(?<![0-9A-Za-z+\-])(?:\+\d{1,3}[\s.\-]?(?:\(?\d{1,5}\)?[\s.\-]?){1,5}\d{2,5}"
+    r"|0\d{1,4}(?:[\s.\-]?\(?\d{1,5}\)?){1,4})(?![0-9A-Za-z\-])")
 MIN_DIGITS = 10
 
 
@@ -50,7 +52,7 @@ def load_phone_facts(path: Path) -> PhoneFacts:
 
 def extract_phones(text: str, region: str = "JP") -> list[Phone]:
     """Every plausible phone number in a text (full-width digits and dashes allowed)."""
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    text = _KANA_DASH.sub("-", unicodedata.normalize("NFKC", text).translate(_DASHES))
     phones = []
     for match in _CANDIDATE.finditer(text):
         raw = match.group(0)

@@ -93,6 +93,17 @@ $("follow").onclick = () => act({kind: "follow"});
 $("unfollow").onclick = () => act({kind: "unfollow"});
 $("sticker").onclick = () => { bubble("☺ (sticker)", "me"); act({kind: "sticker"}); };
 $("location").onclick = () => $("places").showModal();
+$("image").onchange = () => {
+  const file = $("image").files[0];
+  if (!file) return;
+  const reader = new FileReader();
+  reader.onload = () => {
+    bubble("🖼 " + file.name, "me");
+    act({kind: "image", data: reader.result.split(",")[1]});
+    $("image").value = "";
+  };
+  reader.readAsDataURL(file);
+};
 $("places").onclose = () => {
   let value = $("places").returnValue;
   if (value === "typed") value = $("coords").value + ",";

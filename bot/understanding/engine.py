@@ -11,13 +11,15 @@ from .langid import DEFAULT_LANG, LanguageIdentifier
 from .matcher import Document, IntentMatcher
 from .normalize import MASK_TOKENS, fold
 from .signals import SEVERITIES, SignalSet, load_signals
+from .typos import Speller
 
 DATA_DIR = Path(__file__).with_name("data")
-# Below this matcher score the engine answers `none` rather than guess a topic (see benchmarks/intents.py).
+# Below this matcher score the engine answers `none` rather than guess a topic. Set on the development
+# messages (long, real-world); `benchmarks/intents.py --calibrate` shows the trade-off on held-out examples.
 THRESHOLD = 0.2
-# Severity of an always-escalate intent when no signal says more.
-EMERGENCY_INTENT = "emergency"
-INTENT_SEVERITY = {EMERGENCY_INTENT: "emergency", "human": "normal"}
+# Intents that a signal of this severity stands for, and the severity such an intent carries by itself.
+SEVERITY_INTENT = {"emergency": "emergency", "normal": "human"}
+INTENT_SEVERITY = {intent: severity for severity, intent in SEVERITY_INTENT.items()}
 DEFAULT_INTENT_SEVERITY = "urgent"
 
 
@@ -36,11 +38,12 @@ class Engine:
     """Classifies messages; holds only immutable state, so one instance serves many threads."""
 
     def __init__(self, intents: Mapping[str, Intent], matcher: IntentMatcher, langid: LanguageIdentifier,
-                 signals: SignalSet, threshold: float = THRESHOLD):
+                 signals: SignalSet, speller: Speller, threshold: float = THRESHOLD):
         self.intents = intents
         self.matcher = matcher
         self.langid = langid
         self.signals = signals
+        self.speller = speller
         self.threshold = threshold
 
     def classify(self, text: str) -> Understanding:
@@ -49,20 +52,22 @@ class Engine:
         folded = fold(text)
         lang = self.langid.identify(text) if folded else DEFAULT_LANG
         intent, score = NONE_INTENT, 0.0
+        # Signals read the message as written: a "repaired" inflection could turn "he sent" into "I sent".
         signal = self.signals.detect(folded)
         severity = signal.severity
         if _has_words(folded):
             # A message that carries an escalation signal is in scope even when its wording is unusual.
-            intent, score = self.matcher.best(folded, in_scope=severity is not None)
+            intent, score = self.matcher.best(self.speller.repair(folded), in_scope=severity is not None)
             if score < self.threshold and severity is None:
                 intent = NONE_INTENT
         # The spec puts money already handed over under scam.victim, whatever scam took it.
         if signal.loss and intent in self.signals.loss_relabels and self.signals.loss_intent in self.intents:
             intent = self.signals.loss_intent
-        # Danger now outranks the topic: the reply must start with 110, whatever else the message is about.
+        # Danger now outranks the topic (the reply must start with 110); a plain request for a person is `human`.
         info = self.intents.get(intent)
-        if severity == "emergency" and EMERGENCY_INTENT in self.intents and not (info and info.escalate):
-            intent, info = EMERGENCY_INTENT, self.intents[EMERGENCY_INTENT]
+        routed = SEVERITY_INTENT.get(severity)
+        if routed in self.intents and not (info and info.escalate):
+            intent, info = routed, self.intents[routed]
         if info is not None and info.escalate:
             severity = _most_severe(severity, INTENT_SEVERITY.get(intent, DEFAULT_INTENT_SEVERITY))
         return Understanding(intent=intent, lang=lang, score=round(score, 4), escalate=severity is not None,
@@ -99,4 +104,5 @@ def load_engine(intents_dir: str | Path) -> Engine:
                                 examples_by_lang)
     signals_path = intents_dir / SIGNALS_FILE
     signals = load_signals(signals_path) if signals_path.exists() else SignalSet(())
-    return Engine(intents, IntentMatcher(documents, none_intent=NONE_INTENT), langid, signals)
+    speller = Speller([d.text for d in documents] + [p for r in signals.rules for t in r.terms for p in t])
+    return Engine(intents, IntentMatcher(documents, none_intent=NONE_INTENT), langid, signals, speller)

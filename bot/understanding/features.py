@@ -1,14 +1,10 @@
 """Sparse features of a folded message: words, word pairs and character n-grams per script."""
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
 from .normalize import MASK_TOKENS
-
-# A mask has no character n-grams, so it counts as several occurrences to weigh like a real word.
-MASK_WEIGHT = 2
 
 # One alternative per script run; CJK runs have no word boundaries, so they get character n-grams only.
 _TOKEN = re.compile(
@@ -27,47 +23,34 @@ def tokens(folded: str) -> list[tuple[str, str]]:
 
 def features(folded: str) -> Counter:
     """Count the features of a folded text."""
-    out: Counter = Counter()
+    feats: list[str] = []
     previous = None
     for script, tok in tokens(folded):
-        if script == "cjk":
-            _char_ngrams(out, tok, 1, 3)
-            previous = None
-            continue
         if script == "symbol":
-            out["s:" + tok] += 1
+            feats.append("s:" + tok)
             continue
-        if script == "hangul":
-            # Korean words carry their particles ("자전거를", "자전거가"): syllable n-grams match, words rarely do.
-            _char_ngrams(out, tok, 1, 3)
+        if script in ("cjk", "hangul"):
+            # No word boundaries in CJK; Korean words carry their particles ("자전거를", "자전거가"):
+            # character n-grams match where whole words rarely do.
+            feats.extend(_char_ngrams(tok, 1, 3))
             previous = None
             continue
-        out["w:" + tok] += MASK_WEIGHT if tok in MASK_TOKENS else 1
-        if previous is not None:
-            out["b:" + previous + " " + tok] += 1
-        previous = tok
-        if script == "latin":
-            # Masks (urlx, langx...) stand for a whole entity: their letters must not meet real words.
-            if not tok.isdigit() and tok not in MASK_TOKENS:
-                _char_ngrams(out, "<" + tok + ">", 3, 4)
+        feats.append("w:" + tok)
+        if tok in MASK_TOKENS:
+            # A mask (urlx, langx...) stands for a whole entity: no letters to share with real words,
+            # so it counts twice to weigh like a word with its n-grams.
+            feats.append("w:" + tok)
+        elif script == "latin":
+            if not tok.isdigit():
+                feats.extend(_char_ngrams("<" + tok + ">", 3, 4))
         else:
-            _char_ngrams(out, "<" + tok + ">", 2, 4)
-    return out
+            feats.extend(_char_ngrams("<" + tok + ">", 2, 4))
+        if previous is not None:
+            feats.append("b:" + previous + " " + tok)
+        previous = tok
+    return Counter(feats)
 
 
-def _char_ngrams(out: Counter, text: str, low: int, high: int) -> None:
+def _char_ngrams(text: str, low: int, high: int) -> list[str]:
     size = len(text)
-    for n in range(low, high + 1):
-        for i in range(size - n + 1):
-            out[text[i:i + n]] += 1
-
-
-def weigh(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
-    """Sublinear TF-IDF vector with unit length; features unknown to `idf` are dropped."""
-    get = idf.get
-    vec = {f: (w if n == 1 else w * (1.0 + math.log(n))) for f, n in counts.items() if (w := get(f)) is not None}
-    norm = math.sqrt(sum(v * v for v in vec.values()))
-    if norm:
-        scale = 1.0 / norm
-        vec = {f: v * scale for f, v in vec.items()}
-    return vec
+    return [text[i:i + n] for n in range(low, high + 1) for i in range(size - n + 1)]

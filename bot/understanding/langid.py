@@ -62,8 +62,7 @@ class LanguageIdentifier:
                  examples: Mapping[str, Iterable[str]]):
         counts: dict[str, Counter] = {lang: Counter() for lang in LATIN_LANGS}
         listed: set[str] = set()
-        for key, words in word_lists.items():
-            lang = "pt-BR" if key == "pt" else key
+        for lang, words in word_lists.items():
             for word in words.split():
                 counts[lang][word] += LISTED_WORD_WEIGHT
                 listed.add(word)
@@ -78,7 +77,7 @@ class LanguageIdentifier:
         self._log_prob = self._log_table(counts)
         self._vocab = frozenset().union(*counts.values())
         self._cjk_log_prob = self._log_table(cjk_counts)
-        self._letters = {("pt-BR" if k == "pt" else k): frozenset(v) for k, v in letters.items()}
+        self._letters = {lang: frozenset(v) for lang, v in letters.items()}
         self._markers = frozenset(chinese_markers)
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""Intent matching: TF-IDF centroids and nearest examples over an inverted index, plus keyword boosts."""
+"""Intent matching: TF-IDF centroids and nearest examples over an inverted (CSR) index, plus keyword boosts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ MAX_POSTINGS = 400
 
 @dataclass(frozen=True)
 class Weights:
-    """How the evidence is combined (chosen on held-apart data, see benchmarks/intents.py)."""
+    """How the evidence is combined; set on the development messages, checked by cross-validation."""
 
     centroid: float = 0.55
     nearest: float = 0.45
@@ -90,10 +90,9 @@ class IntentMatcher:
         sums /= np.sqrt(np.bincount(c_intent, weights=sums * sums, minlength=n_intents))[c_intent]
         self._centroids = _Postings(c_feat, c_intent, sums, n_feats)
 
-        examples = ~np.array([d.is_keyword for d in docs], dtype=bool)
-        n_examples = int(examples.sum())
-        self._example_starts = np.searchsorted(intent_of_doc[:n_examples], np.arange(len(self.intent_ids)))
-        self._has_examples = np.bincount(intent_of_doc[:n_examples], minlength=len(self.intent_ids)) > 0
+        n_examples = sum(not d.is_keyword for d in docs)
+        self._example_starts = np.searchsorted(intent_of_doc[:n_examples], np.arange(n_intents))
+        self._has_examples = np.bincount(intent_of_doc[:n_examples], minlength=n_intents) > 0
         in_example = doc < n_examples
         common = np.bincount(feat[in_example], minlength=n_feats) > MAX_POSTINGS
         keep = in_example & ~common[feat]
@@ -121,7 +120,8 @@ class IntentMatcher:
         q /= np.sqrt(q @ q)
         centroid = self._centroids.scores(ids, q, size)
         sims = self._examples.scores(ids, q, self._n_examples)
-        nearest = np.where(self._has_examples, np.maximum.reduceat(sims, np.minimum(self._example_starts, self._n_examples - 1)), 0.0)
+        starts = np.minimum(self._example_starts, self._n_examples - 1)
+        nearest = np.where(self._has_examples, np.maximum.reduceat(sims, starts), 0.0)
         hits = np.minimum(self._keywords.hits(folded, size), self.weights.keyword_cap)
         wt = self.weights
         scores = wt.centroid * centroid + wt.nearest * nearest + wt.keyword * hits

@@ -1,9 +1,10 @@
-"""Text normalisation: width, case, kana and diacritic folding, masking of URLs and numbers."""
+"""Text normalisation for matching: width, case, kana, diacritics, Han variants, masks, Japanese spellings."""
 from __future__ import annotations
 
 import re
 import tomllib
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 # Numbers that carry meaning by themselves (emergency and consultation lines) survive masking.
@@ -26,6 +27,7 @@ _TEL = re.compile(r"(?<![\w#])(?:\+?81[- ]?|0)[0-9x]{1,4}[- ][0-9x]{1,4}[- ][0-9
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SPACES = re.compile(r"\s+")
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+_ACCENTED_LATIN = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
 
 _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 # Letters NFD does not decompose but people type without their stroke or ligature.
@@ -62,19 +64,15 @@ def fold_kana(text: str) -> str:
 
 def strip_diacritics(text: str) -> str:
     """Remove accents from Latin letters only ("cảnh sát" -> "canh sat"), leaving kana and Devanagari intact."""
-    if text.isascii():
-        return text
-    out = []
-    for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(ch) and out and _is_latin(out[-1]):
-            continue
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out)).translate(_LATIN_EXTRA)
+    return text if text.isascii() else _ACCENTED_LATIN.sub(lambda m: _plain_letter(m.group()), text)
 
 
-def _is_latin(ch: str) -> bool:
-    code = ord(ch)
-    return code < 0x250 or 0x1E00 <= code <= 0x1EFF
+@lru_cache(maxsize=4096)
+def _plain_letter(ch: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).translate(_LATIN_EXTRA)
+
+
+_DATA = Path(__file__).with_name("data")
 
 
 def _han_variants() -> dict[int, str]:
@@ -82,7 +80,6 @@ def _han_variants() -> dict[int, str]:
     return {ord(pair[0]): pair[1] for pair in data["pairs"].split()}
 
 
-_DATA = Path(__file__).with_name("data")
 _TO_SIMPLIFIED = _han_variants()
 
 
@@ -100,7 +97,11 @@ class _PhraseMap:
         self._latin = {p: v for p, v in phrases.items() if p.isascii()}
         self._first_words = {p.split(" ")[0] for p in self._latin}
         self._longest = max((p.count(" ") + 1 for p in self._latin), default=0)
-        self._other = sorted(((p, v) for p, v in phrases.items() if not p.isascii()), key=lambda pv: -len(pv[0]))
+        by_first: dict[str, list[tuple[str, str]]] = {}
+        for p, v in sorted(phrases.items(), key=lambda pv: -len(pv[0])):
+            if not p.isascii():
+                by_first.setdefault(p[0], []).append((p, v))
+        self._other = by_first
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, value) of every match, without overlaps, in text order."""
@@ -122,7 +123,8 @@ class _PhraseMap:
                     break
             i += 1
         taken = [(a, b) for a, b, _ in found]
-        for phrase, value in self._other:
+        candidates = [] if text.isascii() else [pv for ch in self._other.keys() & set(text) for pv in self._other[ch]]
+        for phrase, value in sorted(candidates, key=lambda pv: -len(pv[0])):
             start = text.find(phrase)
             while start != -1:
                 end = start + len(phrase)
@@ -135,19 +137,20 @@ class _PhraseMap:
 
 _LEXICON = tomllib.loads((_DATA / "lexicon.toml").read_text(encoding="utf-8"))
 _LANGUAGE_NAMES = _PhraseMap({_fold_letters(n): LANGUAGE_TOKEN for n in _LEXICON["language_names"]})
-_ROMAJI = _PhraseMap({_fold_letters(k): _fold_letters(v) for k, v in _LEXICON["romaji"].items()})
+_SPELLINGS = _PhraseMap({_fold_letters(k): _fold_letters(v) for table in ("romaji", "japanese_spellings")
+                         for k, v in _LEXICON[table].items()})
 
 
 def fold(text: str) -> str:
-    """Full matching form: NFKC, masks, case, diacritics, kana, romanised long vowels, language names,
-    one space; romanised Japanese terms gain their Japanese spelling at the end."""
+    """Full matching form: NFKC, masks, case, diacritics, kana, Han variants, romanised long vowels,
+    language names, one space; romanised or kana-only Japanese terms gain their usual spelling at the end."""
     text = _fold_letters(text)
     parts, last = [], 0
     for start, end, token in _LANGUAGE_NAMES.spans(text):
         parts += [text[last:start], f" {token} "]
         last = end
     text = "".join(parts) + text[last:]
-    japanese = [value for _, _, value in _ROMAJI.spans(text)]
-    if japanese:
-        text = text + " " + " ".join(dict.fromkeys(japanese))
+    usual = [value for _, _, value in _SPELLINGS.spans(text)]
+    if usual:
+        text = text + " " + " ".join(dict.fromkeys(usual))
     return _SPACES.sub(" ", text).strip()
