@@ -55,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(simulator.bp)
     cli.init_app(app)
 
-    if app.config["DEMO"]:
+    if app.config["DEMO"] and not app.config.get("COMMAND"):
         _demo_consultant(app)
     if app.config["WORKER"] == "thread":
         worker.start()

@@ -15,10 +15,10 @@ from .safehouse_cli import sos
 def _create_app():
     from . import create_app
 
-    # Only the server runs the worker thread; other commands (classify, worker …) must not drain
-    # the inbox as a side effect of loading the app.
+    # Only the server runs the worker thread and resets the demo login; other commands (classify,
+    # worker …) must not drain the inbox or change a running demo's password as a side effect.
     serving = sys.argv[1:2] == ["run"]
-    return create_app(None if serving else {"WORKER": "off"})
+    return create_app(None if serving else {"WORKER": "off", "COMMAND": True})
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)

@@ -187,14 +187,17 @@ class Dialogue:
         if turn.case:
             self._during_handoff(text, understood, turn)
             return
+        if not understood.escalate and self.checker and (
+                looks_pasted(text) or turn.state.get("awaiting_check")):
+            # A pasted SMS is in the sender's language, not the resident's: explain it in theirs.
+            self._check_text(text, turn.language, turn)
+            return
         language, switch_to = turn.language, None
         if (not same_language(understood.lang, language) and len(text.strip()) >= CLEAR_MESSAGE
                 and understood.lang in BY_TAG):
             language = switch_to = understood.lang
         if understood.escalate:
             self._escalate(understood, language, turn)
-        elif self.checker and (looks_pasted(text) or turn.state.get("awaiting_check")):
-            self._check_text(text, language, turn)
         else:
             self._topic(understood.intent, language, turn, switch_to)
 

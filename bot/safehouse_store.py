@@ -20,6 +20,10 @@ class SafeHouseStore:
             return store_or_db
         return cls(store_or_db if isinstance(store_or_db, Database) else store_or_db.db)
 
+    def path(self) -> str:
+        """The database file ("" for an in-memory database)."""
+        return next(file for _, name, file in self.db.execute("PRAGMA database_list") if name == "main")
+
     def by_key(self, keys: list[str]) -> dict[str, dict]:
         """The stored rows of the given keys, by key."""
         found = {}
@@ -54,8 +58,11 @@ class SafeHouseStore:
 
     def points_in(self, south: float, north: float, west: float, east: float) -> list[tuple[int, float, float]]:
         """(id, shown latitude, shown longitude) of the active houses whose shown point is in the box."""
+        # CROSS JOIN keeps the R*Tree as the outer loop: left to itself, the planner scans the active
+        # houses and probes the index once for each.
         return self.db.execute(
-            "SELECT h.id, h.shown_lat, h.shown_lon FROM safehouse_index i JOIN safehouses h ON h.id = i.id"
+            "SELECT h.id, h.shown_lat, h.shown_lon FROM safehouse_index i CROSS JOIN safehouses h"
+            " ON h.id = i.id"
             " WHERE i.max_lat >= ? AND i.min_lat <= ? AND i.max_lon >= ? AND i.min_lon <= ?"
             " AND h.active = 1", [south, north, west, east]).fetchall()
 

@@ -5,6 +5,7 @@ import csv
 import io
 import math
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,6 +299,7 @@ def import_csv(store_or_db, data: bytes, dry_run: bool = False) -> ImportReport:
     report.unchanged = len(rows) - len(new) - len(changed)
     if not dry_run:
         store.write(new, changed)
+        _area_indexes.pop(store.path(), None)
     return report
 
 
@@ -417,56 +419,103 @@ class AreaResult:
 _SUFFIXES = ("小学校区", "中学校区", "小学校", "中学校", "学校区", "校区", "学区", "地区", "小", "中", "町")
 _ROMAJI_SUFFIXES = ("cho", "machi", "chome", "ku", "mura", "shogakko", "elementary", "school", "district")
 _FUZZY_CUTOFF = 85
+AREA_CACHE_SECONDS = 60  # how soon an import by another process reaches the text search
+_area_indexes: dict[str, tuple[float, "AreaIndex"]] = {}  # by database file
+
+
+class AreaIndex:
+    """The district, town and romaji names of the active houses, ready to be found in a text."""
+
+    def __init__(self, labels: list[tuple[str, str]]):
+        self.names: dict[str, list[tuple[str, str]]] = {}
+        self.romaji: dict[str, list[tuple[str, str]]] = {}
+        for column, label in labels:
+            table, keys = ((self.romaji, _romaji_keys(label)) if column == "romaji"
+                           else (self.names, _name_forms(label)))
+            for key in keys:
+                table.setdefault(key, []).append((column, label))
+        self.longest_name = max(map(len, self.names), default=0)
+        self.longest_romaji = max(map(len, self.romaji), default=0)
+        self.fuzzy_keys = [key for key in self.romaji if len(key) >= 4]
+
+    def find(self, text: str) -> dict[str, set[str]]:
+        """The names a text names best, by column: whole names (the longest) beat near spellings."""
+        folded = _kana_fold(text)
+        query = "".join(folded.split())
+        words = re.findall(r"[a-z]+", _romaji_fold(_to_romaji(folded)))
+        phrases = words + [a + b for a, b in zip(words, words[1:])]
+        scores: dict[tuple[str, str], tuple[int, float]] = {}
+
+        def score(labels: list[tuple[str, str]], value: tuple[int, float]) -> None:
+            for label in labels:
+                scores[label] = max(scores.get(label, value), value)
+
+        for part in _substrings(query, 2, self.longest_name):
+            score(self.names.get(part, []), (2, len(part)))
+        for phrase in phrases:
+            score(self.romaji.get(phrase, []), (2, len(phrase)))
+            # Inside a longer word a name counts from 4 letters: みそのちょう holds misono, ojisan no oji.
+            for part in _substrings(phrase, 4, self.longest_romaji):
+                score(self.romaji.get(part, []), (2, len(part)))
+        if not scores:
+            for phrase in (phrase for phrase in phrases if len(phrase) >= 4):
+                for key, similarity, _ in process.extract(phrase, self.fuzzy_keys, scorer=fuzz.ratio,
+                                                          score_cutoff=_FUZZY_CUTOFF, limit=None):
+                    score(self.romaji[key], (1, similarity))
+        best = max(scores.values(), default=None)
+        chosen: dict[str, set[str]] = {}
+        for (column, label), value in scores.items():
+            if value == best:
+                chosen.setdefault(column, set()).add(label)
+        return chosen
 
 
 def find_by_area(db, text: str, limit: int = 10) -> AreaResult | None:
     """The houses of the district or town a text names ("糸井小の近く", "near Misono"); None if none."""
     store = SafeHouseStore.of(db)
-    folded = _kana_fold(text)
-    query = "".join(folded.split())
-    words = re.findall(r"[a-z]+", _romaji_fold(_to_romaji(folded)))
-    phrases = words + [a + b for a, b in zip(words, words[1:])]
-    best, chosen = (0, 0.0), {}
-    for column, label in store.area_labels():
-        score = _romaji_score(label, phrases) if column == "romaji" else _name_score(label, query)
-        if score > best:
-            best, chosen = score, {}
-        if score == best and score > (0, 0.0):
-            chosen.setdefault(column, set()).add(label)
-    if not chosen:
+    chosen = _area_index(store).find(text)
+    rows = store.houses_in_areas(chosen, limit) if chosen else []
+    if not rows:
         return None
-    rows = store.houses_in_areas(chosen, limit)
     names = sorted(chosen.get("area", ())) or sorted(chosen.get("district", ()))
     # A romaji name stands for the town of its houses.
     name = names[0] if names else next((row["area"] for row in rows if row["area"]), min(chosen["romaji"]))
     return AreaResult(name, [Match.from_row(row) for row in rows])
 
 
-def _name_score(label: str, query: str) -> tuple[int, float]:
-    """(2, length of the name found) when the text contains the name, short or full; else (0, 0)."""
-    full = _kana_fold(label)
+def _area_index(store: SafeHouseStore) -> AreaIndex:
+    """The area names of a database file, read again after AREA_CACHE_SECONDS (memory: every time)."""
+    path, now = store.path(), time.monotonic()
+    expires, index = _area_indexes.get(path, (0.0, None))
+    if index is None or now >= expires or not path:
+        index = AreaIndex(store.area_labels())
+        if path:
+            _area_indexes[path] = (now + AREA_CACHE_SECONDS, index)
+    return index
+
+
+def _substrings(text: str, shortest: int, longest: int):
+    for start in range(len(text)):
+        for end in range(start + shortest, min(len(text), start + longest) + 1):
+            yield text[start:end]
+
+
+def _name_forms(label: str) -> list[str]:
+    """A name as a text may write it: whole, or without its suffix (糸井小学校区 → 糸井), 2 characters+."""
+    full = _kana_fold("".join(label.split()))
     forms = [full] + [full[: -len(suffix)] for suffix in _SUFFIXES if full.endswith(suffix)][:1]
-    hits = [len(form) for form in forms if len(form) >= 2 and form in query]
-    return (2, float(max(hits))) if hits else (0, 0.0)
+    return [form for form in forms if len(form) >= 2]
 
 
-def _romaji_score(label: str, phrases: list[str]) -> tuple[int, float]:
-    """(2, length) when a word of the text is or holds the name, (1, similarity) when near it."""
+def _romaji_keys(label: str) -> set[str]:
+    """A romaji name as a text may write it: Misono-cho → misonocho, misono."""
     tokens = re.findall(r"[a-z]+", _romaji_fold(label))
     if not tokens:
-        return 0, 0.0
+        return set()
+    whole = "".join(tokens)
     while len(tokens) > 1 and tokens[-1] in _ROMAJI_SUFFIXES:
         tokens.pop()
-    keys = {"".join(tokens), tokens[0], _romaji_fold(re.sub(r"[^A-Za-z]", "", label))}
-    # A name inside a longer word is found only from 4 letters: みそのちょう holds misono, ojisan no oji.
-    hits = [len(key) for key in keys for phrase in phrases
-            if key == phrase or (len(key) >= 4 and key in phrase)]
-    if hits:
-        return 2, float(max(hits))
-    found = [process.extractOne(key, phrases, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-             for key in keys if len(key) >= 4 and phrases]
-    similarities = [match[1] for match in found if match]
-    return (1, max(similarities)) if similarities else (0, 0.0)
+    return {whole, "".join(tokens), tokens[0]}
 
 
 def _kana_fold(text: str) -> str:

@@ -43,9 +43,10 @@ def _share_button(tr, reason: str) -> dict:
     template = tr.gettext("Scam warning from Mamoru: I received a message with signs of a scam ({reason}). Never pay, "
                           "tap links or give cards, PINs or codes because of such a message. "
                           "Unsure? Call #9110 (police) or 188.")
-    uri = _share_uri(template.format(reason=reason.rstrip(".。")))
+    # LINE rejects longer action URIs, and percent-encoded Japanese grows ninefold: give up the reason
+    # before cutting into the advice and the numbers.
+    uri = _encoded(template.format(reason=reason.rstrip(".。")))
     if len(uri) > MAX_URI:
-        # LINE rejects longer action URIs; percent-encoded Japanese grows ninefold, so drop the reason first.
         uri = _share_uri(template.format(reason="…"))
     prompt = tr.gettext("Share this warning with your family and friends?")
     label = tr.gettext("Share with family")
@@ -57,8 +58,12 @@ def _share_button(tr, reason: str) -> dict:
     }
 
 
+def _encoded(warning: str) -> str:
+    return SHARE_URI + quote(warning, safe="")
+
+
 def _share_uri(warning: str) -> str:
-    uri = SHARE_URI + quote(warning, safe="")
+    uri = _encoded(warning)
     while len(uri) > MAX_URI:
         warning = warning[:-10]
         uri = SHARE_URI + quote(warning + "…", safe="")
