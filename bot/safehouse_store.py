@@ -51,27 +51,25 @@ class SafeHouseStore:
         """Every house, active or not, in the order they were added."""
         return self._rows("SELECT * FROM safehouses ORDER BY id", [])
 
-    def count(self, active_only: bool = True) -> int:
-        """How many houses are stored (active ones only, unless told otherwise)."""
-        where = " WHERE active = 1" if active_only else ""
-        return self.db.execute(f"SELECT count(*) FROM safehouses{where}").fetchone()[0]
-
-    def points_in(self, south: float, north: float, west: float, east: float) -> list[tuple[int, float, float]]:
-        """(id, shown latitude, shown longitude) of the active houses whose shown point is in the box."""
-        # CROSS JOIN keeps the R*Tree as the outer loop: left to itself, the planner scans the active
-        # houses and probes the index once for each.
-        return self.db.execute(
-            "SELECT h.id, h.shown_lat, h.shown_lon FROM safehouse_index i CROSS JOIN safehouses h"
-            " ON h.id = i.id"
-            " WHERE i.max_lat >= ? AND i.min_lat <= ? AND i.max_lon >= ? AND i.min_lon <= ?"
-            " AND h.active = 1", [south, north, west, east]).fetchall()
-
-    def houses(self, ids: list[int]) -> dict[int, dict]:
-        """The rows of the given houses, by id."""
-        if not ids:
-            return {}
-        rows = self._rows(f"SELECT * FROM safehouses WHERE id IN ({', '.join('?' * len(ids))})", ids)
-        return {row["id"]: row for row in rows}
+    def roughly_nearest(self, lat: float, lon: float, box: tuple[float, float, float, float],
+                        scale: tuple[float, float], within_m: float, count: int) -> list[dict]:
+        """Rows (inactive ones too) of up to `count` houses in the box (south, north, west, east), nearest
+        first by a flat-earth distance on the index's coordinates, in metres by `scale` (per degree of
+        latitude, of longitude); only those within `within_m`."""
+        # Sorting in SQL on the R*Tree's own (32-bit) coordinates reads a table row only for the few
+        # houses returned; CROSS JOIN keeps the index as the outer loop.
+        south, north, west, east = box
+        return self._rows("""
+            WITH near AS (
+                SELECT id, dy * dy + dx * dx AS d2 FROM (
+                    SELECT id, ((min_lat + max_lat) / 2 - :lat) * :per_lat AS dy,
+                               ((min_lon + max_lon) / 2 - :lon) * :per_lon AS dx
+                    FROM safehouse_index
+                    WHERE max_lat >= :south AND min_lat <= :north AND max_lon >= :west AND min_lon <= :east)
+                WHERE d2 <= :within2 ORDER BY d2 LIMIT :count)
+            SELECT h.* FROM near CROSS JOIN safehouses h ON h.id = near.id ORDER BY near.d2""",
+            {"lat": lat, "lon": lon, "per_lat": scale[0], "per_lon": scale[1], "south": south,
+             "north": north, "west": west, "east": east, "within2": within_m * within_m, "count": count})
 
     def area_labels(self) -> list[tuple[str, str]]:
         """(column, value) of every district, town and romaji name of the active houses."""

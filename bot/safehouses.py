@@ -18,6 +18,7 @@ SAMPLE_CSV = Path(__file__).resolve().parent / "data" / "sample_safehouses.csv"
 DEFAULT_RADIUS_M = 1000
 WALKING_M_PER_MIN = 80  # the Japanese real-estate standard (不動産の表示に関する公正競争規約)
 EARTH_RADIUS_M = 6_371_008.8
+METRES_PER_DEGREE = math.radians(1) * EARTH_RADIUS_M
 APPROXIMATE_CELL_M = 100  # private homes are shown at the centre of a cell of about this size
 # Japan from Okinotorishima (20.4°N) to Etorofu (45.6°N) and from Yonaguni (122.9°E) to Minamitorishima (154°E).
 JAPAN = (20.4, 45.6, 122.9, 154.0)
@@ -397,14 +398,19 @@ class Match:
 def find_near(db, lat: float, lon: float, radius_m: float = DEFAULT_RADIUS_M, limit: int = 10) -> list[Match]:
     """The active houses within radius_m of a point, nearest first (at most `limit`)."""
     store = SafeHouseStore.of(db)
-    candidates = []
-    for house_id, house_lat, house_lon in store.points_in(*bounding_box(lat, lon, radius_m)):
-        distance = distance_m(lat, lon, house_lat, house_lon)
-        if distance <= radius_m:
-            candidates.append((distance, house_id))
-    nearest = sorted(candidates)[:limit]
-    rows = store.houses([house_id for _, house_id in nearest])
-    return [Match.from_row(rows[house_id], distance) for distance, house_id in nearest]
+    box = bounding_box(lat, lon, radius_m)
+    scale = (METRES_PER_DEGREE, METRES_PER_DEGREE * math.cos(math.radians(lat)))
+    # The index's rough order can differ from the exact one among houses a metre or two apart, so
+    # more than `limit` are read, and more again when inactive houses take up places.
+    count = 2 * limit + 10
+    while True:
+        rows = store.roughly_nearest(lat, lon, box, scale, radius_m * 1.005 + 5, count)
+        exact = sorted((distance_m(lat, lon, row["shown_lat"], row["shown_lon"]), row["id"], row)
+                       for row in rows if row["active"])
+        found = [(distance, row) for distance, _, row in exact if distance <= radius_m]
+        if len(found) >= limit or len(rows) < count:
+            return [Match.from_row(row, distance) for distance, row in found[:limit]]
+        count *= 4
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def test_file_with_bad_rows_imports_nothing_and_names_each_row_with_why(db):
         house("入れ替え", lat=141.6, lon=42.6),            # row 5: latitude and longitude swapped
         house("謎の店", kind="宇宙船"),                    # row 6: unknown kind
         house("よい店"),                                   # row 7: same name and address as row 2
-        house("数字でない", lat=0) [:3] + ["北緯42度", "141.6"] + house("x")[5:],  # row 8: not a number
+        ["数字でない", "店舗", "苫小牧市", "北緯42度", "141.6"],  # row 8: not a number
     ])
     report = import_csv(db, data)
     assert not report.ok and rows(db) == []
@@ -216,10 +216,10 @@ def test_nearest_houses_in_order_within_the_radius(db):
     assert [m.name for m in find_near(db, *STATION, radius_m=2000)][-1] == "1500 m"
 
 
-def test_inactive_houses_are_not_found(db):
-    import_csv(db, csv_bytes(JA_HEADER + ["有効"], [north_of_station("閉店", 100) + ["0"],
-                                                   north_of_station("営業中", 200) + ["1"]]))
-    assert [m.name for m in find_near(db, *STATION, radius_m=1000)] == ["営業中"]
+def test_inactive_houses_are_not_found_even_when_many_are_nearer(db):
+    closed = [north_of_station(f"閉店{n}", 5 * n) + ["0"] for n in range(60)]
+    import_csv(db, csv_bytes(JA_HEADER + ["有効"], closed + [north_of_station("営業中", 700) + ["1"]]))
+    assert [m.name for m in find_near(db, *STATION, radius_m=1000, limit=3)] == ["営業中"]
 
 
 def test_private_home_never_exposes_address_name_or_exact_coordinates(db):
