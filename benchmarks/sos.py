@@ -37,6 +37,13 @@ CITIES = [(43.062, 141.354), (38.268, 140.872), (35.690, 139.692), (35.444, 139.
           (34.686, 135.832), (34.226, 135.167), (35.504, 134.238), (35.472, 133.051), (42.638, 141.604)]
 TOMAKOMAI = (42.6383, 141.6040)
 METRES_PER_DEGREE = 111_195
+SYLLABLES = ("ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho ma mi mu me mo "
+             "ya yu yo ra ri ru re ro wa ga").split()
+
+
+def romaji(number: int) -> str:
+    """A made-up town name in romaji, one for each number below 64 000."""
+    return "".join(SYLLABLES[number // 40 ** i % 40] for i in range(3))
 
 
 def generate(layout: str, count: int, rng: random.Random) -> bytes:
@@ -55,7 +62,7 @@ def generate(layout: str, count: int, rng: random.Random) -> bytes:
         area = n % 2000
         kind = kinds[-1] if n % 7 == 0 else rng.choice(kinds[:-1])
         writer.writerow([f"テスト{n}", kind, f"テスト市{area}町{n}番", f"{lat:.6f}", f"{lon:.6f}",
-                         f"テスト{area}小学校区", f"テスト{area}町", f"Tesuto{area}-cho", "9:00-18:00"])
+                         f"テスト{area}小学校区", f"テスト{area}町", f"{romaji(area).title()}-cho", "9:00-18:00"])
     return out.getvalue().encode("utf-8")
 
 
@@ -100,7 +107,7 @@ def run(layout: str, houses: int, queries: int, radius: int, folder: Path) -> di
         for lat, lon in points[:200])
     area = [timed(lambda: find_by_area(db, text))[0]
             for text in [f"テスト{rng.randrange(2000)}小の近く" for _ in range(50)]
-            + [f"near Tesuto{rng.randrange(2000)}" for _ in range(50)]]
+            + [f"near {romaji(rng.randrange(2000)).title()}" for _ in range(50)]]
     export_s, exported = timed(lambda: export_csv(db))
     db.close()
     return {"layout": layout, "houses": houses, "import_s": import_s, "reimport_s": reimport_s,

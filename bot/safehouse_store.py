@@ -78,14 +78,16 @@ class SafeHouseStore:
 
     def houses_in_areas(self, areas: dict[str, set[str]], limit: int) -> list[dict]:
         """Active houses whose district, town or romaji name is one of `areas`; private homes last."""
-        conditions, params = [], []
+        selects, params = [], []
         for column, values in areas.items():
             if column not in AREA_COLUMNS:
                 raise ValueError(f"not an area column: {column}")
-            conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
+            # One SELECT per column, so that each can read the (active, district, area, romaji) index.
+            selects.append(f"SELECT id FROM safehouses WHERE active = 1 AND {column} IN"
+                           f" ({', '.join('?' * len(values))})")
             params += sorted(values)
         return self._rows(
-            f"SELECT * FROM safehouses WHERE active = 1 AND ({' OR '.join(conditions)})"
+            f"SELECT * FROM safehouses WHERE id IN ({' UNION '.join(selects)})"
             " ORDER BY kind = 'private_home', name, id LIMIT ?", [*params, limit])
 
     def _rows(self, sql: str, params) -> list[dict]:

@@ -450,24 +450,26 @@ class AreaIndex:
         query = "".join(folded.split())
         words = re.findall(r"[a-z]+", _romaji_fold(_to_romaji(folded)))
         phrases = words + [a + b for a, b in zip(words, words[1:])]
-        scores: dict[tuple[str, str], tuple[int, float]] = {}
+        # (2, 1, length) for a whole district or town name, (2, 0, length) for a whole romaji name (kana
+        # become romaji, so particles can spell one by chance), (1, 0, similarity) for a near spelling.
+        scores: dict[tuple[str, str], tuple[int, int, float]] = {}
 
-        def score(labels: list[tuple[str, str]], value: tuple[int, float]) -> None:
+        def score(labels: list[tuple[str, str]], value: tuple[int, int, float]) -> None:
             for label in labels:
                 scores[label] = max(scores.get(label, value), value)
 
         for part in _substrings(query, 2, self.longest_name):
-            score(self.names.get(part, []), (2, len(part)))
+            score(self.names.get(part, []), (2, 1, len(part)))
         for phrase in phrases:
-            score(self.romaji.get(phrase, []), (2, len(phrase)))
+            score(self.romaji.get(phrase, []), (2, 0, len(phrase)))
             # Inside a longer word a name counts from 4 letters: みそのちょう holds misono, ojisan no oji.
             for part in _substrings(phrase, 4, self.longest_romaji):
-                score(self.romaji.get(part, []), (2, len(part)))
+                score(self.romaji.get(part, []), (2, 0, len(part)))
         if not scores:
             for phrase in (phrase for phrase in phrases if len(phrase) >= 4):
                 for key, similarity, _ in process.extract(phrase, self.fuzzy_keys, scorer=fuzz.ratio,
                                                           score_cutoff=_FUZZY_CUTOFF, limit=None):
-                    score(self.romaji[key], (1, similarity))
+                    score(self.romaji[key], (1, 0, similarity))
         best = max(scores.values(), default=None)
         chosen: dict[str, set[str]] = {}
         for (column, label), value in scores.items():

@@ -265,3 +265,14 @@ def test_classify_stream(engine):
     assert "error" in records[1] and "error" in records[2]
     assert records[3]["lang"] == "vi"
     assert "還付金" not in out.getvalue() or "\\u" not in out.getvalue()
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("還付金の電話", "ja"),
+    ("給料未払い", "ja"),
+    ("了解です", "ja"),
+    ("还付金是什么", "zh-Hans"),
+    ("這是詐騙嗎", "zh-Hant"),
+])
+def test_kanji_shared_by_japanese_and_chinese_do_not_decide_the_language(engine, text, lang):
+    assert engine.classify(text).lang == lang

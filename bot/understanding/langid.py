@@ -130,7 +130,7 @@ class LanguageIdentifier:
         markers = sum(ch in self._markers for ch in text)
         zh_evidence = 2 * markers + not_japanese
         ja_evidence = 2 * counts["hira"] + (counts["kata"] if not markers else 0)
-        if ja_evidence > zh_evidence:
+        if ja_evidence > zh_evidence or (counts["hira"] and ja_evidence == zh_evidence):
             return "ja"
         if zh_evidence == 0 and not self._chinese_bigrams(text):
             return "ja"
