@@ -9,6 +9,7 @@ LOCALES := $(wildcard locales/*/LC_MESSAGES/*.po)
 .PHONY: run test install catalogues extract benchmark score clean
 
 run: install
+	$(BIN)/mamoru sos load-sample
 	$(BIN)/mamoru run --host $(HOST) --port $(PORT)
 
 test: install

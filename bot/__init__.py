@@ -110,7 +110,7 @@ def _build_worker(app: Flask):
     hours = Hours.parse(config["CONSULT_HOURS"], config["HOLIDAYS"])
     checker = load_checker()
     app.extensions["mamoru.scamcheck"] = checker
-    dialogue = Dialogue(engine, Catalogs(), deployment_facts(config), hours, checker)
+    dialogue = Dialogue(engine, Catalogs(), deployment_facts(config), hours, checker, config["SOS_RADIUS_M"])
     app.extensions["mamoru.dialogue"] = dialogue
     notifier = Notifier(staff_catalogs()(config["STAFF_LANGUAGE"]), config["NOTIFY_LINE_TO"],
                         config["NOTIFY_WEBHOOK_URL"], config["NOTIFY_INCLUDE_TEXT"].lower() in ("1", "true", "yes"),

@@ -32,9 +32,10 @@ ENVIRONMENT = {
     "MAMORU_NOTIFY_INCLUDE_TEXT": ("NOTIFY_INCLUDE_TEXT", ""),
     "MAMORU_PUBLIC_URL": ("PUBLIC_URL", ""),
     "MAMORU_STAFF_LANGUAGE": ("STAFF_LANGUAGE", "ja"),
+    "MAMORU_SOS_RADIUS_M": ("SOS_RADIUS_M", "1000"),
 }
 
-INTEGER_KEYS = {"PORT", "CLAIM_LEASE_SECONDS"}
+INTEGER_KEYS = {"PORT", "CLAIM_LEASE_SECONDS", "SOS_RADIUS_M"}
 
 
 def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict:

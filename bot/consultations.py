@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from .dialogue import Dialogue
 from .i18n import DEFAULT_LANGUAGE
-from .replies import Replies, text
+from .line_messages import text
+from .replies import Replies
 from .store import Store
 
 

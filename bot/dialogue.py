@@ -41,6 +41,8 @@ class Turn:
     profile_language: Callable[[], str | None]
     case: dict | None = None
     fetch_content: Callable[[str], bytes | None] = lambda message_id: None
+    houses_near: Callable[[float, float], list] = lambda latitude, longitude: []
+    houses_in_area: Callable[[str], object] = lambda text: None
     replies: list[dict] = field(default_factory=list)
     user_changes: dict = field(default_factory=dict)
     log: list[dict] = field(default_factory=list)
@@ -99,9 +101,11 @@ class Dialogue:
     """Routes each event to the right answer; receives the turn as its only way to act."""
 
     def __init__(self, engine, catalogs: Catalogs, facts: dict[str, str], hours: Hours | None = None,
-                 checker: Checker | None = None, clock: Callable[[], datetime] = lambda: datetime.now(JST)):
+                 checker: Checker | None = None, sos_radius_m: int = 1000,
+                 clock: Callable[[], datetime] = lambda: datetime.now(JST)):
         self.engine = engine
         self.checker = checker
+        self.sos_radius_m = sos_radius_m
         self.catalogs = catalogs
         self.facts = facts
         self.hours = hours
@@ -174,7 +178,9 @@ class Dialogue:
         if turn.case:
             return
         if isinstance(message, LocationMessageContent):
-            self.say(turn, turn.language, Replies.location_received)
+            turn.remember_state(awaiting_place=False)
+            matches = turn.houses_near(message.latitude, message.longitude)
+            self.say(turn, turn.language, lambda r: r.safe_houses_near(matches, self.sos_radius_m))
         elif isinstance(message, ImageMessageContent) and self.checker:
             self._check_image(message.id, turn)
         else:
@@ -187,6 +193,12 @@ class Dialogue:
         if turn.case:
             self._during_handoff(text, understood, turn)
             return
+        if not understood.escalate and (understood.intent == "sos_house.find" or turn.state.get("awaiting_place")):
+            found = turn.houses_in_area(text)
+            if found is not None:
+                turn.remember_state(awaiting_place=False)
+                self.say(turn, turn.language, lambda r: r.safe_houses_in(found.area, found.matches))
+                return
         if not understood.escalate and self.checker and (
                 looks_pasted(text) or turn.state.get("awaiting_check")):
             # A pasted SMS is in the sender's language, not the resident's: explain it in theirs.
@@ -253,4 +265,6 @@ class Dialogue:
         else:
             if intent_id == "scam.check":
                 turn.remember_state(awaiting_check=True)
+            if intent_id == "sos_house.find":
+                turn.remember_state(awaiting_place=True)
             self.say(turn, language, lambda r: r.answer(intent_id, switch_to))

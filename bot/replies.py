@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import format_datetime
 
 from .i18n import BY_TAG, LANGUAGES, N_, source_text
+from .line_messages import postback, quick_location, quick_postback, text
+from .safehouse_replies import area_answer, location_answer
 from .scamcheck.replies import verdict_messages
 
 BACK_TO_BOT = N_("Back to the bot")
@@ -23,36 +24,6 @@ CANNED_REPLIES = (
     N_("Could you give me a phone number and a good time to call you back?"),
 )
 MAIN_MENU = ("scam.check", "scam.general", "sales.general", "sos_house.find", "hotlines", "human")
-QUICK_REPLY_LABEL = 20
-MAX_QUICK_REPLIES = 13
-
-
-def postback(action: str, **params: str) -> str:
-    """Postback data for a menu action (`a=topic&i=scam.refund`)."""
-    return urlencode({"a": action, **params})
-
-
-def _label(text: str) -> str:
-    return text if len(text) <= QUICK_REPLY_LABEL else text[: QUICK_REPLY_LABEL - 1] + "…"
-
-
-def quick_postback(label: str, data: str) -> dict:
-    """A quick-reply button that sends postback data and shows its label as the user's message."""
-    return {"type": "action", "action": {"type": "postback", "label": _label(label), "data": data,
-                                         "displayText": label}}
-
-
-def quick_location(label: str) -> dict:
-    """A quick-reply button that opens LINE's location picker."""
-    return {"type": "action", "action": {"type": "location", "label": _label(label)}}
-
-
-def text(body: str, quick: list[dict] | None = None) -> dict:
-    """A text message, with quick replies when given."""
-    message = {"type": "text", "text": body[:5000]}
-    if quick:
-        message["quickReply"] = {"items": quick[:MAX_QUICK_REPLIES]}
-    return message
 
 
 class Replies:
@@ -186,12 +157,14 @@ class Replies:
         return [text(self._("Consultations work in a one-to-one chat. Please add me as a friend and "
                             "write to me directly."))]
 
-    def location_received(self) -> list[dict]:
-        """The answer to a shared location until the safe-house search is in place."""
-        return [text(self._("Thank you for your location. The search for the nearest children's safe "
-                            "house (こどもSOSの家) is not available yet. If a child is in danger now, call "
-                            "110, or go into a convenience store or a busy, well-lit place."),
-                     self.menu_quick())]
+    def safe_houses_near(self, matches: list, radius_m: int) -> list[dict]:
+        """The nearest children's safe houses to a shared location, or what to do when none is near."""
+        return location_answer(self.tr, matches, radius_m=radius_m, language=self.language,
+                               quick=self.menu_quick())
+
+    def safe_houses_in(self, area: str, matches: list) -> list[dict]:
+        """The children's safe houses of a district or town the resident named."""
+        return area_answer(self.tr, area, matches, language=self.language, quick=self.menu_quick())
 
     def language_set(self) -> list[dict]:
         """Confirm the new language, with the menu."""

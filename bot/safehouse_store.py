@@ -38,9 +38,9 @@ class SafeHouseStore:
         with self.db.atomic():
             if new:
                 names = list(new[0])
+                placeholders = ", ".join(f":{name}" for name in names)
                 self.db.conn.executemany(
-                    f"INSERT INTO safehouses ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})",
-                    new)
+                    f"INSERT INTO safehouses ({', '.join(names)}) VALUES ({placeholders})", new)
             if changed:
                 names = [name for name in changed[0] if name != "key"]
                 self.db.conn.executemany(

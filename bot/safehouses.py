@@ -20,8 +20,9 @@ WALKING_M_PER_MIN = 80  # the Japanese real-estate standard (不動産の表示�
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE = math.radians(1) * EARTH_RADIUS_M
 APPROXIMATE_CELL_M = 100  # private homes are shown at the centre of a cell of about this size
-# Japan from Okinotorishima (20.4°N) to Etorofu (45.6°N) and from Yonaguni (122.9°E) to Minamitorishima (154°E).
+# Japan from Okinotorishima (20.4°N) to Etorofu (45.6°N), Yonaguni (122.9°E) to Minamitorishima (154°E).
 JAPAN = (20.4, 45.6, 122.9, 154.0)
+AREA_CACHE_SECONDS = 60  # how soon an import by another process reaches the text search
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ KINDS = {kind.code: kind for kind in (
                                    "一般家庭", "個人")),
 )}
 PRIVATE_HOME = "private_home"
+_area_indexes: dict[str, tuple[float, AreaIndex]] = {}  # by database file, for AREA_CACHE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ COLUMNS = (
     Column("hours", "時間", "hours", ("受入時間", "対応時間", "営業時間")),
     Column("notes", "備考", "notes", ("note", "メモ")),
     Column("active", "有効", "active", ("enabled",)),
-    Column("sample", "サンプル", "sample", ()),
+    Column("sample", "サンプル", "sample"),
 )
 FIELDS = tuple(column.field for column in COLUMNS)
 YES = {"1", "true", "yes", "y", "○", "◯", "有効", "はい"}
@@ -77,7 +79,7 @@ MAX_TEXT = 200
 
 
 def _fold(text: str) -> str:
-    """Compare-friendly form of a header, kind or flag: NFKC, no spaces or underscores, lower case."""
+    """Compare-friendly form of a header, kind or flag: NFKC, lower case, one space for `_`, `-`, spaces."""
     return re.sub(r"[\s_\-]+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
 
 
@@ -196,7 +198,7 @@ def parse_csv(data: bytes) -> tuple[list[House], list[Problem], str]:
             continue
         house, row_problems = _house(number, columns, record)
         if house is not None and house.key in seen:
-            row_problems.append(Problem(number, f"duplicate of row {seen[house.key]} (same name and address)"))
+            row_problems.append(Problem(number, f"duplicate of row {seen[house.key]} (same name, address)"))
         elif house is not None:
             seen[house.key] = number
         problems += row_problems
@@ -217,7 +219,8 @@ def _columns(header: list[str]) -> tuple[list[Column | None], list[Problem]]:
     return columns, problems
 
 
-def _house(number: int, columns: list[Column | None], record: list[str]) -> tuple[House | None, list[Problem]]:
+def _house(number: int, columns: list[Column | None], record: list[str]
+           ) -> tuple[House | None, list[Problem]]:
     if len(record) > len(columns):
         return None, [Problem(number, f"{len(record)} cells but {len(columns)} columns")]
     cells = {column.field: cell.strip() for column, cell in zip(columns, record) if column}
@@ -425,8 +428,6 @@ class AreaResult:
 _SUFFIXES = ("小学校区", "中学校区", "小学校", "中学校", "学校区", "校区", "学区", "地区", "小", "中", "町")
 _ROMAJI_SUFFIXES = ("cho", "machi", "chome", "ku", "mura", "shogakko", "elementary", "school", "district")
 _FUZZY_CUTOFF = 85
-AREA_CACHE_SECONDS = 60  # how soon an import by another process reaches the text search
-_area_indexes: dict[str, tuple[float, "AreaIndex"]] = {}  # by database file
 
 
 class AreaIndex:
@@ -459,7 +460,7 @@ class AreaIndex:
                 scores[label] = max(scores.get(label, value), value)
 
         for part in _substrings(query, 2, self.longest_name):
-            score(self.names.get(part, []), (2, 1, len(part)))
+            score(self.names.get(part, []), (2, 0, len(part)))
         for phrase in phrases:
             score(self.romaji.get(phrase, []), (2, 0, len(phrase)))
             # Inside a longer word a name counts from 4 letters: みそのちょう holds misono, ojisan no oji.

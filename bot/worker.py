@@ -17,6 +17,7 @@ from .dialogue import Dialogue, Turn
 from .notify import Notifier
 from .outbox import REPLY_TOKEN_LIFETIME, Deliverer
 from .privacy import pseudonym
+from .safehouses import find_by_area, find_near
 from .scamcheck import LocalLists
 from .store import LOCAL_LISTS_VERSION, Store, connect
 
@@ -220,6 +221,9 @@ class Worker:
                 reply_token=getattr(event, "reply_token", None),
                 profile_language=lambda: self._ask_line(lambda api: api.profile_language(row["lane"])),
                 fetch_content=lambda message_id: self._ask_line(lambda api: api.content(message_id)),
+                houses_near=lambda latitude, longitude: find_near(store.db, latitude, longitude,
+                                                                  self.dialogue.sos_radius_m),
+                houses_in_area=lambda text: find_by_area(store.db, text),
             )
             self.dialogue.handle(event, turn)
             self._commit(store, row, turn)

@@ -12,6 +12,7 @@ from bot.db import get_db
 from bot.migrations import migrate
 from bot.safehouse_replies import area_answer, location_answer
 from bot.safehouse_store import SafeHouseStore
+from bot.store import connect
 from bot.safehouses import (SAMPLE_CSV, distance_m, export_csv, find_by_area, find_near, import_csv,
                             parse_csv)
 
@@ -83,7 +84,8 @@ def test_good_file_is_imported_with_every_field(db):
     assert (shop["name"], shop["kind"], shop["district"], shop["area"], shop["romaji"]) == (
         "サンプル商店", "shop", "若草小学校区", "表町", "Omote-machi")
     assert (shop["hours"], shop["notes"], shop["active"], shop["sample"]) == ("9:00-19:00", "入口に旗", 1, 0)
-    assert (shop["shown_lat"], shop["shown_lon"]) == (shop["latitude"], shop["longitude"]) == (42.6383, 141.604)
+    assert (shop["latitude"], shop["longitude"]) == (42.6383, 141.604)
+    assert (shop["shown_lat"], shop["shown_lon"]) == (shop["latitude"], shop["longitude"])
     assert home["kind"] == "private_home" and (home["latitude"], home["longitude"]) == (42.64, 141.61)
 
 
@@ -269,6 +271,21 @@ def test_text_search_for_itoi_school_finds_the_district(db):
     assert len(found.matches) == sum(1 for row in rows(db) if row["district"] == "糸井小学校区" and row["active"])
 
 
+def test_a_written_town_name_beats_romaji_that_kana_spell_by_chance(db):
+    import_csv(db, csv_bytes(JA_HEADER, [house("北の店", area="北町", romaji="Kita-machi", district="北小学校区"),
+                                         house("美園の店", area="美園町", romaji="Misono-cho", district="")]))
+    assert find_by_area(db, "美園町のきたがわ").area == "美園町"
+    assert find_by_area(db, "きたまちの近く").area == "北町"
+
+
+def test_text_search_sees_an_import_by_another_connection_at_once(app, db):
+    assert find_by_area(db, "美園") is None
+    other = connect(app.config["DATABASE"])
+    import_csv(other, SAMPLE_CSV.read_bytes())
+    other.close()
+    assert find_by_area(db, "美園").area == "美園町"
+
+
 @pytest.mark.parametrize("text", ["hello", "こんにちは", "オレオレ詐欺の電話がきた", "ojisan"])
 def test_text_without_an_area_finds_nothing(db, text):
     import_csv(db, SAMPLE_CSV.read_bytes())
@@ -324,7 +341,8 @@ def test_answers_say_which_houses_are_samples_and_show_romaji_to_other_languages
     found = find_near(db, 42.6466, 141.6170, radius_m=1000)
     messages = location_answer(gettext.NullTranslations(), found, radius_m=1000, language="vi")
     assert "sample houses" in messages[0]["text"]
-    assert all(any(c["text"] == "Sample (fictional)" for c in b["body"]["contents"]) for b in bubbles(messages))
+    assert all(any(component["text"] == "Sample (fictional)" for component in bubble["body"]["contents"])
+               for bubble in bubbles(messages))
     assert "(Sample (fictional))" in messages[2]["title"]
     assert "美園町 (Misono-cho)" in json.dumps(messages, ensure_ascii=False)
     japanese = location_answer(gettext.NullTranslations(), found, radius_m=1000, language="ja")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
-from . import admin, auth, cases, checks  # noqa: E402,F401  (the routes register themselves on bp)
+from . import admin, auth, cases, checks, safehouses  # noqa: E402,F401  (the routes register themselves on bp)
