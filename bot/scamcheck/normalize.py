@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
-# Letters NFD does not decompose but people type without their stroke.
-_LATIN_EXTRA = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ı": "i"})
+from ..understanding.normalize import fold_kana, strip_diacritics
+
 # Sentence ends; commas are kept inside a sentence so that "…場合は、詐欺です" stays one warning.
 _SENTENCE_END = re.compile(r"[。．！？!?\n]+|\.(?=\s|$)")
 
@@ -14,23 +13,7 @@ _SENTENCE_END = re.compile(r"[。．！？!?\n]+|\.(?=\s|$)")
 def fold(text: str) -> str:
     """NFKC, lower case, Latin accents removed, katakana as hiragana; the length may change."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    if not text.isascii():
-        text = _strip_latin_accents(text).translate(_KATAKANA_TO_HIRAGANA)
-    return text
-
-
-def _strip_latin_accents(text: str) -> str:
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(ch) and out and _is_latin(out[-1]):
-            continue
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out)).translate(_LATIN_EXTRA)
-
-
-def _is_latin(ch: str) -> bool:
-    code = ord(ch)
-    return code < 0x250 or 0x1E00 <= code <= 0x1EFF
+    return text if text.isascii() else fold_kana(strip_diacritics(text))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -1,37 +1,16 @@
 """Batch classification over JSON lines, as `mamoru classify` and the scorer use it."""
 from __future__ import annotations
 
-import json
 from typing import IO
 
+from ..jsonlines import answer_lines
 from .engine import Engine
 
 
 def classify_stream(engine: Engine, infile: IO[str], outfile: IO[str]) -> None:
-    """Read {"id", "text"} JSON lines and write {"id", "intent", "lang", "score", "escalate"} per line;
-    a line that is not such an object gets {"id", "error"} instead of stopping the run."""
-    for line in infile:
-        if not line.strip():
-            continue
-        item_id, text, error = _parse(line)
-        if error:
-            record = {"id": item_id, "error": error}
-        else:
-            result = engine.classify(text)
-            record = {"id": item_id, "intent": result.intent, "lang": result.lang,
-                      "score": result.score, "escalate": result.escalate}
-        outfile.write(json.dumps(record, ensure_ascii=False) + "\n")
-    outfile.flush()
+    """Read {"id", "text"} JSON lines and write {"id", "intent", "lang", "score", "escalate"} per line."""
+    def answer(text: str) -> dict:
+        result = engine.classify(text)
+        return {"intent": result.intent, "lang": result.lang, "score": result.score, "escalate": result.escalate}
 
-
-def _parse(line: str) -> tuple[object, str, str | None]:
-    try:
-        item = json.loads(line)
-    except ValueError as e:
-        return None, "", f"invalid JSON: {e}"
-    if not isinstance(item, dict):
-        return None, "", "expected a JSON object"
-    text = item.get("text")
-    if not isinstance(text, str):
-        return item.get("id"), "", "field 'text' must be a string"
-    return item.get("id"), text, None
+    answer_lines(infile, outfile, answer)
