@@ -29,8 +29,8 @@ catalogues: $(VENV)/.installed
 
 # After changing user-visible strings or intents/: refresh the template and every catalogue.
 extract: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o locales/messages.pot .
-	$(BIN)/pybabel -q extract -F babel-console.cfg --no-location --sort-output -o locales/console.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg --project Mamoru --no-location --sort-output -o locales/messages.pot .
+	$(BIN)/pybabel -q extract -F babel-console.cfg --project Mamoru --no-location --sort-output -o locales/console.pot .
 	@for po in $(LOCALES); do locale=$$(basename $$(dirname $$(dirname $$po))); domain=$$(basename $$po .po); \
 	  $(BIN)/pybabel -q update -D $$domain -i locales/$$domain.pot -o $$po -l $${locale%_easy} \
 	  --no-fuzzy-matching --width 100 || exit 1; done

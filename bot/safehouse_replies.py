@@ -4,13 +4,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from .i18n import same_language
+from .line_messages import MAX_QUICK_REPLIES, text
 from .safehouses import Match, walking_minutes
 
 MAX_BUBBLES = 10  # LINE allows 12 bubbles in a carousel; ten keep the answer readable
 ALT_TEXT = 1500
 MAP_URL = "https://www.google.com/maps/search/?"
 BUTTON_LABEL = 20
-MAX_QUICK_REPLIES = 13
 MUTED, ALERT, ACCENT = "#666666", "#c0392b", "#1a7f37"
 
 
@@ -26,7 +26,7 @@ def location_answer(tr, matches: list[Match], *, radius_m: int, language: str,
                     quick: list[dict] | None = None) -> list[dict]:
     """The answer to a shared location: houses nearest first and the nearest on a map, or what to do."""
     if not matches:
-        return [_text(tr.gettext(
+        return [text(tr.gettext(
             "There is no children's safe house (こどもSOSの家) within {radius} m of this place. If you are "
             "in danger now, call 110. Otherwise go into a convenience store or a bright, busy place and "
             "ask an adult for help.").format(radius=radius_m), quick)]
@@ -34,7 +34,7 @@ def location_answer(tr, matches: list[Match], *, radius_m: int, language: str,
                        "tell the adult there what happened. If you are in danger now, call 110."
                        ).format(radius=radius_m)
     heading = tr.gettext("Children's safe houses near you")
-    messages = [_text(_with_sample_note(tr, intro, matches)),
+    messages = [text(_with_sample_note(tr, intro, matches)),
                 _carousel(tr, heading, matches, language), _location(tr, matches[0])]
     return [*messages[:-1], _with_quick(messages[-1], quick)]
 
@@ -45,7 +45,7 @@ def area_answer(tr, area: str, matches: list[Match], *, language: str,
     intro = tr.gettext("Children's safe houses (こどもSOSの家) in {area}. Run in and tell the adult there "
                        "what happened. If you are in danger now, call 110.").format(area=area)
     heading = tr.gettext("Children's safe houses in {area}").format(area=area)
-    return [_text(_with_sample_note(tr, intro, matches)),
+    return [text(_with_sample_note(tr, intro, matches)),
             _with_quick(_carousel(tr, heading, matches, language), quick)]
 
 
@@ -120,14 +120,10 @@ def _location(tr, match: Match) -> dict:
             "latitude": match.lat, "longitude": match.lon}
 
 
-def _with_sample_note(tr, text: str, matches: list[Match]) -> str:
+def _with_sample_note(tr, body: str, matches: list[Match]) -> str:
     if any(match.sample for match in matches):
-        return text + "\n" + tr.gettext("These are sample houses for the demonstration; they do not exist.")
-    return text
-
-
-def _text(body: str, quick: list[dict] | None = None) -> dict:
-    return _with_quick({"type": "text", "text": body[:5000]}, quick)
+        return body + "\n" + tr.gettext("These are sample houses for the demonstration; they do not exist.")
+    return body
 
 
 def _with_quick(message: dict, quick: list[dict] | None) -> dict:

@@ -170,6 +170,8 @@ class ImportReport:
 
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and its encoding: UTF-8 (with or without BOM), else Shift_JIS."""
+    if b"\x00" in data[:4096]:  # UTF-16, as Excel's "Unicode text" saves it, would decode as cp932 junk
+        raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL bytes: UTF-16 or binary")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -183,7 +185,7 @@ def parse_csv(data: bytes) -> tuple[list[House], list[Problem], str]:
     try:
         text, encoding = decode(data)
     except UnicodeDecodeError:
-        return [], [Problem(None, "the file is neither UTF-8 nor Shift_JIS text")], ""
+        return [], [Problem(None, "the file is neither UTF-8 nor Shift_JIS text (save it as CSV)")], ""
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if not header:
@@ -197,7 +199,7 @@ def parse_csv(data: bytes) -> tuple[list[House], list[Problem], str]:
         if not any(cell.strip() for cell in record):
             continue
         house, row_problems = _house(number, columns, record)
-        if False:
+        if house is not None and house.key in seen:
             row_problems.append(Problem(number, f"duplicate of row {seen[house.key]} (same name, address)"))
         elif house is not None:
             seen[house.key] = number

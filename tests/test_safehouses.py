@@ -12,9 +12,9 @@ from bot.db import get_db
 from bot.migrations import migrate
 from bot.safehouse_replies import area_answer, location_answer
 from bot.safehouse_store import SafeHouseStore
-from bot.store import connect
 from bot.safehouses import (SAMPLE_CSV, distance_m, export_csv, find_by_area, find_near, import_csv,
                             parse_csv)
+from bot.store import connect
 
 JA_HEADER = ["名称", "種別", "住所", "緯度", "経度", "学区", "地区", "ローマ字", "時間", "備考"]
 EN_HEADER = ["name", "kind", "address", "lat", "lon", "district", "area", "romaji", "hours", "notes"]
@@ -63,8 +63,7 @@ def texts(node):
     if not isinstance(node, dict):
         return []
     found = [node[key] for key in ("text", "altText", "label", "title", "address") if key in node]
-    return found + [t for key, value in node.items() if key not in ("quickReply",)
-                    for t in texts(value)]
+    return found + [t for key, value in node.items() if key != "quickReply" for t in texts(value)]
 
 
 def bubbles(messages):
@@ -126,6 +125,12 @@ def test_unknown_or_missing_columns_refuse_the_whole_file(db):
     assert "file: unknown column '色'" in reasons
     assert any("required column 種別 / kind is missing" in reason for reason in reasons)
     assert rows(db) == []
+
+
+def test_utf16_or_binary_file_is_refused_as_such(db):
+    report = import_csv(db, csv_bytes(JA_HEADER, [house("店")], encoding="utf-16"))
+    assert [str(problem) for problem in report.problems] == [
+        "file: the file is neither UTF-8 nor Shift_JIS text (save it as CSV)"]
 
 
 def test_shift_jis_file_is_read(db):
@@ -208,6 +213,7 @@ def test_load_sample_only_in_demo_mode_and_idempotent(app, runner, db):
 def test_nearest_houses_in_order_within_the_radius(db):
     import_csv(db, csv_bytes(JA_HEADER, [
         north_of_station("900 m", 900), north_of_station("100 m", 100), north_of_station("1500 m", 1500),
+        north_of_station("1003 m", 1003),
         north_of_station("300 m", 300), house("西 600 m", lon=STATION[1] - 600 / (111_195 * math.cos(
             math.radians(STATION[0]))))]))
     found = find_near(db, *STATION, radius_m=1000)
@@ -215,7 +221,7 @@ def test_nearest_houses_in_order_within_the_radius(db):
     assert [round(m.distance_m, -1) for m in found] == [100, 300, 600, 900]
     assert [m.name for m in find_near(db, *STATION, radius_m=250)] == ["100 m"]
     assert [m.name for m in find_near(db, *STATION, radius_m=1000, limit=2)] == ["100 m", "300 m"]
-    assert [m.name for m in find_near(db, *STATION, radius_m=2000)][-1] == "1500 m"
+    assert [m.name for m in find_near(db, *STATION, radius_m=2000)][-2:] == ["1003 m", "1500 m"]
 
 
 def test_inactive_houses_are_not_found_even_when_many_are_nearer(db):
