@@ -105,7 +105,7 @@ def _build_worker(app: Flask):
     from .worker import Worker
 
     config = app.config
-    engine = load_engine(config.get("INTENTS_DIR", INTENTS_DIR))
+    engine = load_engine(config.get("INTENTS_DIR", INTENTS_DIR), config["CACHE_DIR"])
     app.extensions["mamoru.engine"] = engine
     hours = Hours.parse(config["CONSULT_HOURS"], config["HOLIDAYS"])
     checker = load_checker()

@@ -15,6 +15,7 @@ ENVIRONMENT = {
     "LINE_CHANNEL_ACCESS_TOKEN": ("LINE_CHANNEL_ACCESS_TOKEN", None),
     "LINE_API_HOST": ("LINE_API_HOST", DEFAULT_LINE_API_HOST),
     "MAMORU_DATABASE": ("DATABASE", None),
+    "MAMORU_CACHE_DIR": ("CACHE_DIR", None),
     "MAMORU_SECRET_KEY": ("SECRET_KEY", None),
     "PORT": ("PORT", "5000"),
     "MAMORU_WORKER": ("WORKER", "thread"),
@@ -48,6 +49,8 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         config[key] = int(value) if key in INTEGER_KEYS and value is not None else value
     if not config["DATABASE"]:
         config["DATABASE"] = str(Path(instance_path) / "mamoru.sqlite3")
+    if not config["CACHE_DIR"]:
+        config["CACHE_DIR"] = str(Path(instance_path) / "cache")
     config["DEMO"] = not (config["LINE_CHANNEL_SECRET"] and config["LINE_CHANNEL_ACCESS_TOKEN"])
     return config
 

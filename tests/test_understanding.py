@@ -238,6 +238,45 @@ def test_engine_exposes_intents_for_the_app(engine):
     assert human.escalate and human.label and human.answer and isinstance(human.follow_ups, tuple)
 
 
+# --- the compiled engine ----------------------------------------------------------------------------
+
+def _copy_intents(target: Path) -> Path:
+    target.mkdir()
+    for path in INTENTS.glob("*.toml"):
+        (target / path.name).write_bytes(path.read_bytes())
+    return target
+
+
+def test_compiled_engine_answers_like_a_fresh_build(engine, tmp_path):
+    texts = [exs[0] for intent in engine.intents.values() for exs in intent.examples.values()]
+    load_engine(INTENTS, tmp_path)
+    (compiled,) = tmp_path.glob("engine-*.pickle")
+    cached = load_engine(INTENTS, tmp_path)
+    assert [cached.classify(t) for t in texts] == [engine.classify(t) for t in texts]
+    assert cached.intents["human"].examples == engine.intents["human"].examples
+    assert list(tmp_path.glob("engine-*.pickle")) == [compiled]
+
+
+def test_editing_an_intent_rebuilds_the_compiled_engine(tmp_path):
+    intents = _copy_intents(tmp_path / "intents")
+    cache = tmp_path / "cache"
+    assert load_engine(intents, cache).classify("ぴよぴよ体操教室").intent == NONE_INTENT
+    volunteer = intents / "volunteer.toml"
+    volunteer.write_text(volunteer.read_text(encoding="utf-8").replace(
+        "ja = [", 'ja = [\n  "ぴよぴよ体操教室",', 1), encoding="utf-8")
+    assert load_engine(intents, cache).classify("ぴよぴよ体操教室").intent == "volunteer"
+    assert len(list(cache.glob("engine-*.pickle"))) == 1
+
+
+def test_an_unreadable_compiled_engine_is_rebuilt(engine, tmp_path):
+    load_engine(INTENTS, tmp_path)
+    (compiled,) = tmp_path.glob("engine-*.pickle")
+    compiled.write_bytes(b"truncated")
+    rebuilt = load_engine(INTENTS, tmp_path)
+    assert rebuilt.classify("オレオレ詐欺の電話が来た") == engine.classify("オレオレ詐欺の電話が来た")
+    assert compiled.stat().st_size > 1000
+
+
 # --- concurrency and streams ------------------------------------------------------------------------
 
 def test_concurrent_classify_gives_the_same_results(engine):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .catalogue import NONE_INTENT, SIGNALS_FILE, Intent, load_intents
+from .compiled import load_or_build
 from .langid import DEFAULT_LANG, LanguageIdentifier
 from .matcher import Document, IntentMatcher
 from .normalize import MASK_TOKENS, fold
@@ -84,8 +85,15 @@ def _most_severe(a: str | None, b: str | None) -> str | None:
     return min(present, key=SEVERITIES.index) if present else None
 
 
-def load_engine(intents_dir: str | Path) -> Engine:
-    """Load the intents, signals and language data once and build an Engine."""
+def load_engine(intents_dir: str | Path, cache_dir: str | Path | None = None) -> Engine:
+    """The engine for `intents_dir`: the compiled copy in `cache_dir` while it is current, else a fresh build."""
+    if cache_dir is None:
+        return build_engine(intents_dir)
+    return load_or_build(Path(intents_dir), Path(cache_dir), lambda: build_engine(intents_dir))
+
+
+def build_engine(intents_dir: str | Path) -> Engine:
+    """Build an Engine from the intents, signals and language data."""
     intents_dir = Path(intents_dir)
     intents = load_intents(intents_dir)
     documents = []
