@@ -1,6 +1,8 @@
 """The outbox: retries with the same key, reply-token fallback, blocked users, restarts, quota."""
 import time
 
+import pytest
+
 from bot.db import get_db
 from bot.store import PUSH_PAUSED_UNTIL
 
@@ -92,6 +94,18 @@ def test_slow_line_times_out_and_the_message_waits_for_the_retry(app, webhook, e
     outcome = LineApi(line_api.url, "token", timeout=(1.0, 0.2)).push("U9", [{"type": "text", "text": "x"}],
                                                                       "key-1")
     assert outcome.status == 0 and not outcome.ok
+
+
+def test_messages_that_break_lines_schema_never_leave(line_api):
+    from bot.line_api import LineApi
+
+    api = LineApi(line_api.url, "token")
+    assert api.push("U9", [{"type": "text", "text": "ok"}], "key-2").ok
+    for broken in ({"type": "text"}, {"type": "flex", "altText": "x", "contents": {"type": "bubble", "body": 5}}):
+        with pytest.raises(ValueError):
+            api.push("U9", [broken], "key-3")
+    assert [r["json"]["messages"] for r in line_api.calls("/v2/bot/message/push")] == [[{"type": "text",
+                                                                                          "text": "ok"}]]
 
 
 def test_restart_picks_up_events_claimed_by_a_worker_that_died(app, webhook, events, work, line_api):
