@@ -9,8 +9,8 @@ from linebot.v3.messaging import (
     ApiClient,
     ApiException,
     Configuration,
-    MessagingApi,
     Message,
+    MessagingApi,
     MessagingApiBlob,
 )
 from urllib3.exceptions import HTTPError

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import fcntl
-import os
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -99,12 +99,10 @@ class Store:
         """
         if not self._path:
             return
-        wal = f"{self._path}-wal"
-        if self._wal is not None and os.fstat(self._wal).st_ino != os.stat(wal).st_ino:
-            os.close(self._wal)
-            self._wal = None
+        # SQLite removes the log only when its last connection closes, and this store's is open, so the
+        # file opened after the first commit stays the log for the store's lifetime.
         if self._wal is None:
-            self._wal = os.open(wal, os.O_RDONLY)
+            self._wal = os.open(f"{self._path}-wal", os.O_RDONLY)
         os.fsync(self._wal)
 
     def _write(self, sql: str, params=()) -> sqlite3.Cursor:
@@ -216,7 +214,7 @@ class Store:
     def mark_failed(self, outbox_id: int, error: str) -> None:
         """Record a message LINE refused for good, with LINE's reason."""
         self._write("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?",
-                        [error, outbox_id])
+                    [error, outbox_id])
 
     def retry_later(self, outbox_id: int, at: float, error: str) -> None:
         """Put a message back in the queue until `at`."""
@@ -295,13 +293,13 @@ class Store:
         """Note that the resident is waiting for an answer in this case."""
         now = time.time()
         self._write("UPDATE cases SET updated_at = ?, resident_waiting_since ="
-                        " coalesce(resident_waiting_since, ?) WHERE id = ?", [now, now, case_id])
+                    " coalesce(resident_waiting_since, ?) WHERE id = ?", [now, now, case_id])
 
     def close_case(self, case_id: int, status: str = "resolved") -> None:
         """Resolve a case (or mark it returned to the bot by the resident)."""
         now = time.time()
         self._write("UPDATE cases SET status = ?, resolved_at = ?, updated_at = ?,"
-                        " resident_waiting_since = NULL WHERE id = ?", [status, now, now, case_id])
+                    " resident_waiting_since = NULL WHERE id = ?", [status, now, now, case_id])
 
     def reopen_case(self, case_id: int) -> bool:
         """Reopen a closed case unless the user already has another open one."""
@@ -309,7 +307,7 @@ class Store:
         if case is None or case["status"] == "open" or self.open_case_of(case["user_id"]):
             return False
         self._write("UPDATE cases SET status = 'open', resolved_at = NULL, updated_at = ? WHERE id = ?",
-                        [time.time(), case_id])
+                    [time.time(), case_id])
         return True
 
     def case(self, case_id: int) -> dict | None:
@@ -366,12 +364,12 @@ class Store:
     def consultant_answered(self, case_id: int) -> None:
         """The resident is no longer waiting."""
         self._write("UPDATE cases SET resident_waiting_since = NULL, updated_at = ? WHERE id = ?",
-                        [time.time(), case_id])
+                    [time.time(), case_id])
 
     def add_note(self, case_id: int, consultant_id: int, text: str) -> None:
         """Add an internal note to a case."""
         self._write("INSERT INTO notes (case_id, consultant_id, text, created_at) VALUES (?, ?, ?, ?)",
-                        [case_id, consultant_id, text, time.time()])
+                    [case_id, consultant_id, text, time.time()])
 
     def notes(self, case_id: int) -> list[dict]:
         """A case's notes, oldest first, with their authors."""
@@ -406,7 +404,7 @@ class Store:
     def record_login(self, username: str, address: str, success: bool) -> None:
         """Remember a login attempt for throttling."""
         self._write("INSERT INTO login_attempts (username, address, at, success) VALUES (?, ?, ?, ?)",
-                        [username, address, time.time(), int(success)])
+                    [username, address, time.time(), int(success)])
 
     def failed_logins(self, since: float, username: str | None = None, address: str | None = None) -> int:
         """Failed attempts since `since` for an account or an address."""
@@ -418,7 +416,7 @@ class Store:
               address: str = "") -> None:
         """Append to the audit log."""
         self._write("INSERT INTO audit_log (consultant_id, action, case_id, detail, address, at)"
-                        " VALUES (?, ?, ?, ?, ?, ?)", [consultant_id, action, case_id, detail, address, time.time()])
+                    " VALUES (?, ?, ?, ?, ?, ?)", [consultant_id, action, case_id, detail, address, time.time()])
 
     def audit_log(self, limit: int = 500) -> list[dict]:
         """The latest audit entries with the consultants' names."""

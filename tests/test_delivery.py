@@ -104,8 +104,8 @@ def test_messages_that_break_lines_schema_never_leave(line_api):
     for broken in ({"type": "text"}, {"type": "flex", "altText": "x", "contents": {"type": "bubble", "body": 5}}):
         with pytest.raises(ValueError):
             api.push("U9", [broken], "key-3")
-    assert [r["json"]["messages"] for r in line_api.calls("/v2/bot/message/push")] == [[{"type": "text",
-                                                                                          "text": "ok"}]]
+    sent = [r["json"]["messages"] for r in line_api.calls("/v2/bot/message/push")]
+    assert sent == [[{"type": "text", "text": "ok"}]]
 
 
 def test_restart_picks_up_events_claimed_by_a_worker_that_died(app, webhook, events, work, line_api):

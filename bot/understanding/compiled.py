@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import pickle
@@ -51,12 +50,14 @@ def load_or_build(intents_dir: Path, cache_dir: Path, build: Callable[[], object
 def _write(path: Path, engine: object) -> None:
     """Write atomically (several web processes may build at once) and drop the stale builds."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(engine)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=PREFIX, suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
-        f.write(buffer.getvalue())
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(engine)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     for old in path.parent.glob(f"{PREFIX}*{SUFFIX}"):
         if old != path:
             old.unlink(missing_ok=True)
