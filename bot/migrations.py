@@ -167,3 +167,15 @@ def m004_checked_items(db: Database) -> None:
          "verdict": str, "marked_by": int, "marked_at": float},
         pk=("kind", "value"), defaults={"checks": 0},
     )
+
+
+@migrations()
+def m005_queue_indexes(db: Database) -> None:
+    """Partial indexes over the waiting part of the inbox and outbox, so a claim costs the same at any backlog."""
+    db.executescript("""
+        CREATE INDEX inbox_waiting ON inbox (timestamp) WHERE status IN ('pending', 'claimed');
+        CREATE INDEX inbox_waiting_lane ON inbox (lane, timestamp) WHERE status IN ('pending', 'claimed');
+        CREATE INDEX inbox_claimed_lane ON inbox (lane, claimed_at) WHERE status = 'claimed';
+        CREATE INDEX outbox_unsent ON outbox (id) WHERE status IN ('queued', 'sending');
+        CREATE INDEX outbox_unsent_lane ON outbox (lane, id) WHERE status IN ('queued', 'sending');
+    """)

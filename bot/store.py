@@ -134,17 +134,19 @@ class Store:
     def claim_lane(self, worker: str, lease: float, limit: int = 20) -> list[dict]:
         """Claim the oldest waiting events (at most `limit`) of the lane that has waited longest."""
         now = time.time()
-        waiting = "(status = 'pending' OR (status = 'claimed' AND claimed_at < :stale))"
+        # Each query names the partial index it walks (migration m005): the planner, with no statistics,
+        # would sort the whole backlog instead, and a claim would cost more the longer the queue.
+        waiting = "status IN ('pending', 'claimed') AND (status = 'pending' OR claimed_at < :stale)"
         sql = f"""
             UPDATE inbox SET status = 'claimed', claimed_by = :worker, claimed_at = :now,
                 attempts = attempts + 1
             WHERE event_id IN (
-                SELECT event_id FROM inbox WHERE {waiting} AND lane = (
-                    SELECT i.lane FROM inbox i
-                    WHERE (i.status = 'pending' OR (i.status = 'claimed' AND i.claimed_at < :stale))
-                      AND NOT EXISTS (SELECT 1 FROM inbox b WHERE b.lane = i.lane
-                                      AND b.status = 'claimed' AND b.claimed_at >= :stale)
-                    ORDER BY i.timestamp LIMIT 1)
+                SELECT event_id FROM inbox INDEXED BY inbox_waiting_lane WHERE {waiting} AND lane = (
+                    SELECT lane FROM inbox AS oldest INDEXED BY inbox_waiting WHERE {waiting}
+                      AND NOT EXISTS (SELECT 1 FROM inbox AS busy INDEXED BY inbox_claimed_lane
+                                      WHERE busy.status = 'claimed' AND busy.lane = oldest.lane
+                                        AND busy.claimed_at >= :stale)
+                    ORDER BY timestamp LIMIT 1)
                 ORDER BY timestamp LIMIT :limit)
             RETURNING *"""
         with self.atomic():
@@ -194,12 +196,13 @@ class Store:
             UPDATE outbox SET status = 'sending', claimed_by = :worker, claimed_at = :now,
                 attempts = attempts + 1
             WHERE id = (
-                SELECT o.id FROM outbox o
-                WHERE ((o.status = 'queued' AND o.next_attempt_at <= :now)
-                       OR (o.status = 'sending' AND o.claimed_at < :stale))
-                  AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.lane = o.lane AND e.id < o.id
-                                  AND e.status IN ('queued', 'sending'))
-                ORDER BY o.id LIMIT 1)
+                SELECT id FROM outbox AS head INDEXED BY outbox_unsent
+                WHERE status IN ('queued', 'sending')
+                  AND ((status = 'queued' AND next_attempt_at <= :now) OR (status = 'sending' AND claimed_at < :stale))
+                  AND NOT EXISTS (SELECT 1 FROM outbox AS older INDEXED BY outbox_unsent_lane
+                                  WHERE older.status IN ('queued', 'sending') AND older.lane = head.lane
+                                    AND older.id < head.id)
+                ORDER BY id LIMIT 1)
             RETURNING *"""
         with self.atomic():
             rows = self._rows(sql, {"worker": worker, "now": now, "stale": now - lease})

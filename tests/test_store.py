@@ -1,20 +1,38 @@
-"""Tests of bot.store's writing discipline: writers in turn, each commit on disk before it returns."""
+"""Tests of bot.store: writers in turn, each commit on disk before it returns; claims in lane order."""
 from __future__ import annotations
 
 import multiprocessing
 import os
+import time
+
+import pytest
 
 from bot.store import Store, connect, prepare
 
 WRITERS, EVENTS = 4, 150
 
 
+@pytest.fixture
+def store(tmp_path):
+    """A store on a fresh database."""
+    path = str(tmp_path / "mamoru.sqlite3")
+    prepare(path)
+    store = Store(connect(path))
+    yield store
+    store.close()
+
+
+def event(event_id: str, lane: str, timestamp: int) -> dict:
+    """An inbox row."""
+    return {"event_id": event_id, "lane": lane, "timestamp": timestamp, "type": "message", "mode": "active",
+            "body": "{}"}
+
+
 def _ingest_many(path: str, writer: int) -> None:
     store = Store(connect(path))
     try:
         for n in range(EVENTS):
-            store.ingest([{"event_id": f"{writer}-{n}", "lane": f"U{writer}", "timestamp": n, "type": "message",
-                           "mode": "active", "body": "{}"}], received_at=0.0)
+            store.ingest([event(f"{writer}-{n}", f"U{writer}", n)], received_at=0.0)
     finally:
         store.close()
 
@@ -42,11 +60,42 @@ def test_a_commit_syncs_the_write_ahead_log(tmp_path, monkeypatch):
     real_fsync = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")),
                                                   real_fsync(fd)))
-    store.ingest([{"event_id": "e1", "lane": "U1", "timestamp": 1, "type": "message", "mode": "active",
-                   "body": "{}"}], received_at=0.0)
+    store.ingest([event("e1", "U1", 1)], received_at=0.0)
     assert synced == [path + "-wal"]
     with store.atomic():
         store.set_setting("a", "1")
         store.set_setting("b", "2")
     assert len(synced) == 2
     store.close()
+
+
+def test_a_claim_takes_the_lane_that_waited_longest_and_skips_lanes_being_worked_on(store):
+    store.ingest([event("b1", "Ub", 2), event("a1", "Ua", 1), event("a2", "Ua", 3), event("c1", "Uc", 4)], 0.0)
+    assert [row["event_id"] for row in store.claim_lane("w1", lease=30)] == ["a1", "a2"]
+    assert [row["event_id"] for row in store.claim_lane("w2", lease=30)] == ["b1"]
+    store.ingest([event("a3", "Ua", 5)], 0.0)
+    assert [row["event_id"] for row in store.claim_lane("w3", lease=30)] == ["c1"]
+    assert store.claim_lane("w4", lease=30) == []
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_again_after_its_lease(store):
+    store.ingest([event("a1", "Ua", 1)], 0.0)
+    assert store.claim_lane("dead", lease=30)
+    assert store.claim_lane("alive", lease=30) == []
+    [row] = store.claim_lane("alive", lease=-1)
+    assert (row["event_id"], row["claimed_by"], row["attempts"]) == ("a1", "alive", 2)
+
+
+def test_messages_leave_in_order_per_lane_and_a_lane_waits_for_its_oldest(store):
+    first = store.enqueue("Ua", [{"type": "text", "text": "1"}], purpose="answer")
+    second = store.enqueue("Ua", [{"type": "text", "text": "2"}], purpose="answer")
+    other = store.enqueue("Ub", [{"type": "text", "text": "3"}], purpose="answer")
+    assert store.claim_outgoing("w", lease=30)["id"] == first
+    assert store.claim_outgoing("w", lease=30)["id"] == other
+    assert store.claim_outgoing("w", lease=30) is None
+    store.retry_later(first, time.time() + 60, "500")
+    assert store.claim_outgoing("w", lease=30) is None
+    store.retry_later(first, 0, "500")
+    assert store.claim_outgoing("w", lease=30)["id"] == first
+    store.mark_sent(first)
+    assert store.claim_outgoing("w", lease=30)["id"] == second
