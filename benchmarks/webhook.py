@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import signal
 import socket
 import statistics
@@ -53,6 +54,17 @@ def wait_until_up(url: str, timeout: float = 20) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
+def procfile_workers() -> list[str]:
+    """The gunicorn options of the Procfile's web line, less its address and app (so the two can't drift)."""
+    web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    words = shlex.split(web.removeprefix("web:"))[1:-1]
+    options = []
+    for name, value in zip(words[::2], words[1::2]):
+        if name != "--bind":
+            options += [name, value]
+    return options
+
+
 class Server:
     """gunicorn serving an app factory, with the Procfile's worker setup."""
 
@@ -60,7 +72,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [BIN / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+            [BIN / "gunicorn", *procfile_workers(), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
              app], cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
         wait_until_up(self.url + "/healthz")
 
@@ -247,12 +259,13 @@ def main() -> None:
             rows += [(f"{soak} events at 100/s, fake failing 10 % of calls (500)", f"{len(calls)} calls"),
                      ("  events lost (no answer delivered)", str(answers.count(0))),
                      ("  events doubled (answered more than once)", str(sum(n > 1 for n in answers)))]
-            rows.append(("peak RSS, gunicorn master + 2 workers (MB)", f"{server.peak_rss_mb():.0f}"))
+            rows.append(("peak RSS, gunicorn master + workers (MB)", f"{server.peak_rss_mb():.0f}"))
         finally:
             server.stop()
             fake.terminate()
     width = max(len(r[0]) for r in rows)
-    print(f"\nwebhook benchmark ({os.cpu_count()} cores, load generator on the same machine)")
+    print(f"\nwebhook benchmark ({os.cpu_count()} cores, gunicorn {' '.join(procfile_workers())} as in the Procfile,"
+          " load generator on the same machine)")
     for name, value in rows:
         print(f"{name:<{width}}  {value:>14}")
 

@@ -10,6 +10,7 @@ from linebot.v3 import WebhookParser
 
 from . import db, privacy
 from .config import deployment_facts, from_environment
+from .group_commit import GroupCommit
 from .store import prepare
 
 INTENTS_DIR = Path(__file__).resolve().parent.parent / "intents"
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         _start_demo(app)
     app.extensions["mamoru.parser"] = WebhookParser(app.config["LINE_CHANNEL_SECRET"])
     app.extensions["mamoru.worker"] = _build_worker(app)
+    app.extensions["mamoru.inbox"] = GroupCommit(app.config["DATABASE"])
 
     from . import cli, console, health, webhook
     from .console import auth as console_auth

@@ -70,5 +70,5 @@ def _accept():
         log.warning("signed webhook with an unreadable body recorded and refused")
         return jsonify(error="body is not a LINE webhook"), 400
     if events:
-        get_db().ingest([inbox_row(event) for event in events], time.time())
+        current_app.extensions["mamoru.inbox"].ingest([inbox_row(event) for event in events], time.time())
     return jsonify(status="ok")

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
+import threading
 import time
 
 import pytest
 
+from bot.group_commit import GroupCommit
 from bot.store import Store, connect, prepare
 
 WRITERS, EVENTS = 4, 150
+REQUESTS = 8
 
 
 @pytest.fixture
@@ -99,3 +103,55 @@ def test_messages_leave_in_order_per_lane_and_a_lane_waits_for_its_oldest(store)
     assert store.claim_outgoing("w", lease=30)["id"] == first
     store.mark_sent(first)
     assert store.claim_outgoing("w", lease=30)["id"] == second
+
+
+def test_requests_waiting_on_a_commit_share_the_next_one(tmp_path, monkeypatch):
+    path = str(tmp_path / "mamoru.sqlite3")
+    prepare(path)
+    committer = GroupCommit(path)
+    batches = []
+    real_ingest = Store.ingest
+
+    def ingest(store, rows, received_at):
+        batches.append([row["event_id"] for row in rows])
+        if len(batches) == 1:  # hold the first commit until every other request has queued behind it
+            deadline = time.monotonic() + 10
+            while len(committer._queue) < REQUESTS - 1 and time.monotonic() < deadline:
+                time.sleep(0.001)
+        return real_ingest(store, rows, received_at)
+
+    monkeypatch.setattr(Store, "ingest", ingest)
+    first = threading.Thread(target=committer.ingest, args=([event("e0", "U0", 0)], 0.0))
+    first.start()
+    while not batches:
+        time.sleep(0.001)
+    others = [threading.Thread(target=committer.ingest, args=([event(f"e{n}", f"U{n}", n)], 0.0))
+              for n in range(1, REQUESTS)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(timeout=30)
+    assert batches[0] == ["e0"]
+    assert sorted(batches[1]) == sorted(f"e{n}" for n in range(1, REQUESTS)) and len(batches) == 2
+    store = Store(connect(path))
+    assert store.inbox_counts() == {"pending": REQUESTS}
+    store.close()
+
+
+def test_a_failed_group_commit_raises_in_its_request_and_the_next_commit_works(tmp_path, monkeypatch):
+    path = str(tmp_path / "mamoru.sqlite3")
+    prepare(path)
+    committer = GroupCommit(path)
+    real_ingest = Store.ingest
+
+    def failing_ingest(store, rows, received_at):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "ingest", failing_ingest)
+    with pytest.raises(sqlite3.OperationalError):
+        committer.ingest([event("e1", "U1", 1)], 0.0)
+    monkeypatch.setattr(Store, "ingest", real_ingest)
+    committer.ingest([event("e2", "U1", 2)], 0.0)
+    store = Store(connect(path))
+    assert [row["event_id"] for row in store.db.query("SELECT event_id FROM inbox")] == ["e2"]
+    store.close()

@@ -1,0 +1,56 @@
+"""Group commit of webhook events: the requests of one process that wait together share one commit."""
+from __future__ import annotations
+
+import threading
+
+from .store import Store, connect
+
+
+class _Waiting:
+    """One request's rows, and how their commit went."""
+
+    __slots__ = ("rows", "done", "error")
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+        self.done = False
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """Store inbox rows durably for many request threads, one transaction and one fsync per turn."""
+
+    def __init__(self, database: str):
+        self._database = database
+        self._store: Store | None = None
+        self._queue: list[_Waiting] = []
+        self._queue_lock = threading.Lock()
+        self._turn = threading.Lock()
+
+    def ingest(self, rows: list[dict], received_at: float) -> None:
+        """Return once `rows` are on disk; raise what the commit raised if it failed."""
+        waiting = _Waiting(rows)
+        with self._queue_lock:
+            self._queue.append(waiting)
+        # Whoever gets the turn commits everything queued by then, so requests that queued during one
+        # commit (its fsync is most of it) all go out in the next; a request finds its rows already
+        # committed by another's turn and returns at once.
+        with self._turn:
+            if not waiting.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._commit(batch, received_at)
+        if waiting.error is not None:
+            raise waiting.error
+
+    def _commit(self, batch: list[_Waiting], received_at: float) -> None:
+        try:
+            if self._store is None:
+                self._store = Store(connect(self._database))
+            self._store.ingest([row for waiting in batch for row in waiting.rows], received_at)
+        except Exception as error:
+            for waiting in batch:
+                waiting.error = error
+        finally:
+            for waiting in batch:
+                waiting.done = True
