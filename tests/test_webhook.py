@@ -66,6 +66,13 @@ def test_empty_event_list_is_accepted(webhook, app):
     assert stored(app) == {}
 
 
+def test_the_webhook_has_no_session_a_console_cookie_is_neither_read_nor_renewed(client, webhook, events):
+    client.set_cookie("session", "a-console-session-cookie")
+    response = webhook(events.text("U5", "hello"))
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
+
+
 def test_unparseable_event_is_recorded_and_skipped(app, webhook, events, work, line_api):
     broken = events.text("U6", "hello")
     del broken["mode"]

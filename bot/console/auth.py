@@ -7,6 +7,7 @@ import secrets
 import time
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import get_db
@@ -46,7 +47,7 @@ def audit(action: str, case_id: int | None = None, detail: str = "") -> None:
     get_db().audit(consultant["id"] if consultant else None, action, case_id, detail, address())
 
 
-@bp.before_app_request
+@bp.before_request
 def load_consultant() -> None:
     """Find the logged-in consultant; a session from before 'log out everywhere' counts for nothing."""
     g.consultant = None
@@ -66,7 +67,7 @@ def check_csrf() -> None:
             abort(400, "CSRF token missing or wrong")
 
 
-@bp.app_context_processor
+@bp.context_processor
 def csrf_token() -> dict:
     """Give templates this session's CSRF token."""
     if "csrf" not in session:
@@ -148,8 +149,20 @@ def logout_everywhere():
     return redirect(url_for("console.login"))
 
 
+class ConsoleSessions(SecureCookieSessionInterface):
+    """Signed-cookie sessions for the console, the one surface with a login; elsewhere, none at all."""
+
+    def open_session(self, app, request):
+        """The console's session; a null one for LINE's webhook and every other path."""
+        # Reading and verifying a cookie costs a webhook request more than its own checks do.
+        if request.path != bp.url_prefix and not request.path.startswith(bp.url_prefix + "/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def configure_sessions(app) -> None:
-    """Cookie settings for the console's session."""
+    """The console's session: where it applies, and its cookie settings."""
+    app.session_interface = ConsoleSessions()
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_SECURE", str(app.config.get("PUBLIC_URL", "")).startswith("https"))
