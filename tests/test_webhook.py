@@ -62,7 +62,8 @@ def test_signed_body_that_is_not_json_is_recorded_and_refused_without_a_500(app,
 
 
 def test_empty_event_list_is_accepted(webhook, app):
-    assert webhook().status_code == 200
+    response = webhook()
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
     assert stored(app) == {}
 
 
