@@ -6,6 +6,10 @@ import threading
 from .store import Store, connect
 
 
+class CommitFailed(Exception):
+    """The commit that carried a request's events failed; its cause says why."""
+
+
 class _Waiting:
     """One request's rows, and how their commit went."""
 
@@ -41,14 +45,16 @@ class GroupCommit:
                     batch, self._queue = self._queue, []
                 self._commit(batch, received_at)
         if waiting.error is not None:
-            raise waiting.error
+            raise CommitFailed("the webhook's events could not be stored") from waiting.error
 
     def _commit(self, batch: list[_Waiting], received_at: float) -> None:
+        # Whatever goes wrong (even an interrupt) must fail every request of the batch: a request marked
+        # done without an error answers 200 for events that are not on disk.
         try:
             if self._store is None:
                 self._store = Store(connect(self._database))
             self._store.ingest([row for waiting in batch for row in waiting.rows], received_at)
-        except Exception as error:
+        except BaseException as error:
             for waiting in batch:
                 waiting.error = error
         finally:

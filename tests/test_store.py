@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.group_commit import GroupCommit
+from bot.group_commit import CommitFailed, GroupCommit
 from bot.store import Store, connect, prepare
 
 WRITERS, EVENTS = 4, 150
@@ -148,8 +148,9 @@ def test_a_failed_group_commit_raises_in_its_request_and_the_next_commit_works(t
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(Store, "ingest", failing_ingest)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(CommitFailed) as failure:
         committer.ingest([event("e1", "U1", 1)], 0.0)
+    assert isinstance(failure.value.__cause__, sqlite3.OperationalError)
     monkeypatch.setattr(Store, "ingest", real_ingest)
     committer.ingest([event("e2", "U1", 2)], 0.0)
     store = Store(connect(path))

@@ -1,7 +1,9 @@
 """POST /callback: what is stored, what is refused, and what the resident gets back."""
 import json
+import sqlite3
 
 from bot.db import get_db
+from bot.store import Store
 
 
 def stored(app):
@@ -72,6 +74,23 @@ def test_the_webhook_has_no_session_a_console_cookie_is_neither_read_nor_renewed
     response = webhook(events.text("U5", "hello"))
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
+
+
+def test_when_the_inbox_cannot_commit_line_gets_no_200_and_the_redelivery_is_stored(app, webhook, events,
+                                                                                    monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    event = events.text("U5", "hello")
+    real_ingest = Store.ingest
+
+    def full_disk(store, rows, received_at):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "ingest", full_disk)
+    assert webhook(event).status_code == 500
+    assert stored(app) == {}
+    monkeypatch.setattr(Store, "ingest", real_ingest)
+    assert webhook({**event, "deliveryContext": {"isRedelivery": True}}).status_code == 200
+    assert stored(app) == {"pending": 1}
 
 
 def test_unparseable_event_is_recorded_and_skipped(app, webhook, events, work, line_api):
