@@ -1,6 +1,6 @@
 """Webhook benchmark: gunicorn as in the Procfile, the fake LINE API on loopback, signed events.
 
-    .venv/bin/python benchmarks/webhook.py [--quick]
+    .venv/bin/python benchmarks/webhook.py [--quick] [--ingest-only ROUNDS]
 
 Prints one table: ingest throughput against a bare Flask endpoint under the same server and load,
 time to the 200, time from webhook to the LINE API call, peak RSS, and events lost or doubled when the
@@ -211,58 +211,89 @@ def answers_per_event(log: dict, sent: list) -> list[int]:
     return [by_token.get(token, 0) + by_token.get(user, 0) for token, _, _, user in sent]
 
 
+def ingest_rows(bare_rate: float, rate: float, label: str = "") -> list[tuple[str, str]]:
+    """The table rows comparing durable ingest with the bare endpoint."""
+    return [(f"{label}ingest, bare Flask endpoint (events/s)", f"{bare_rate:.0f}"),
+            (f"{label}ingest, durable inbox (events/s)", f"{rate:.0f}"),
+            (f"{label}durable / bare", f"{rate / bare_rate:.0%}")]
+
+
+def bare_throughput(env: dict, seconds: float) -> float:
+    """Acknowledged events per second of the bare endpoint."""
+    bare = Server("benchmarks.bare_app:create_app()", env)
+    try:
+        return throughput(bare.url, seconds)
+    finally:
+        bare.stop()
+
+
+def full_run(env: dict, fake_url: str, seconds: float, soak: int) -> list[tuple[str, str]]:
+    """Every row of the table: ingest, backlog, latencies, the soak with failures, memory."""
+    bare_rate = bare_throughput(env, seconds)
+    server = Server("bot:create_app()", env)
+    try:
+        rate = throughput(server.url, seconds)
+        rows = ingest_rows(bare_rate, rate)
+        # The throughput run leaves a backlog (acknowledged, not yet answered): time how long the worker
+        # takes to answer all of it before the latency runs start.
+        drained = wait_idle(server.url)
+        rows.append((f"backlog of the ingest run ({int(rate * seconds)} events) answered in (s)",
+                     f"{drained:.0f}"))
+        at200 = open_loop(server.url, 200, seconds * 200)
+        rows.append(("p50 / p99 time to 200 at 200 events/s (ms)",
+                     f"{1000 * percentile([r[2] for r in at200], .5):.1f} / "
+                     f"{1000 * percentile([r[2] for r in at200], .99):.1f}"))
+        wait_idle(server.url)
+        at100 = open_loop(server.url, 100, seconds * 100)
+        wait_idle(server.url)
+        calls = first_call_at(fake_log(fake_url))
+        delays = [calls[token] - sent for token, sent, _, _ in at100 if token in calls]
+        rows.append(("p50 / p99 webhook to API call at 100 events/s (ms)",
+                     f"{1000 * percentile(delays, .5):.1f} / {1000 * percentile(delays, .99):.1f}"))
+        configure_fake(fake_url, failure_rate=0.1)
+        before = len(fake_log(fake_url)["requests"])
+        soaked = open_loop(server.url, 100, soak, user=lambda i: f"Usoak{i:06d}")
+        wait_idle(server.url)
+        log = fake_log(fake_url)
+        answers = answers_per_event(log, soaked)
+        calls = [r for r in log["requests"][before:] if r["path"].startswith("/v2/bot/message/")]
+        rows += [(f"{soak} events at 100/s, fake failing 10 % of calls (500)", f"{len(calls)} calls"),
+                 ("  events lost (no answer delivered)", str(answers.count(0))),
+                 ("  events doubled (answered more than once)", str(sum(n > 1 for n in answers)))]
+        rows.append(("peak RSS, gunicorn master + workers (MB)", f"{server.peak_rss_mb():.0f}"))
+    finally:
+        server.stop()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="shorter runs (a smoke test, not a measurement)")
+    parser.add_argument("--ingest-only", type=int, metavar="ROUNDS",
+                        help="only compare ingest, bare and durable taking turns ROUNDS times (this machine's "
+                             "figures vary from run to run, so compare within a round)")
     args = parser.parse_args()
     seconds, soak = (3, 1000) if args.quick else (10, 10000)
     rows = []
     fake = subprocess.Popen([sys.executable, "-m", "bot.line_fake"], cwd=ROOT, stdout=subprocess.PIPE,
                             text=True)
     fake_url = fake.stdout.readline().strip()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "bench", "LINE_API_HOST": fake_url,
-               "MAMORU_DATABASE": f"{tmp}/bench.sqlite3", "MAMORU_SECRET_KEY": "bench"}
-        bare = Server("benchmarks.bare_app:create_app()", env)
-        bare_rate = throughput(bare.url, seconds)
-        bare.stop()
-
-        server = Server("bot:create_app()", env)
-        try:
-            rate = throughput(server.url, seconds)
-            rows += [("ingest, bare Flask endpoint (events/s)", f"{bare_rate:.0f}"),
-                     ("ingest, durable inbox (events/s)", f"{rate:.0f}"),
-                     ("durable / bare", f"{rate / bare_rate:.0%}")]
-            # The throughput run leaves a backlog (acknowledged, not yet answered): time how long the worker
-            # takes to answer all of it before the latency runs start.
-            drained = wait_idle(server.url)
-            rows.append((f"backlog of the ingest run ({int(rate * seconds)} events) answered in (s)",
-                         f"{drained:.0f}"))
-            at200 = open_loop(server.url, 200, seconds * 200)
-            rows.append(("p50 / p99 time to 200 at 200 events/s (ms)",
-                         f"{1000 * percentile([r[2] for r in at200], .5):.1f} / "
-                         f"{1000 * percentile([r[2] for r in at200], .99):.1f}"))
-            wait_idle(server.url)
-            at100 = open_loop(server.url, 100, seconds * 100)
-            wait_idle(server.url)
-            calls = first_call_at(fake_log(fake_url))
-            delays = [calls[token] - sent for token, sent, _, _ in at100 if token in calls]
-            rows.append(("p50 / p99 webhook to API call at 100 events/s (ms)",
-                         f"{1000 * percentile(delays, .5):.1f} / {1000 * percentile(delays, .99):.1f}"))
-            configure_fake(fake_url, failure_rate=0.1)
-            before = len(fake_log(fake_url)["requests"])
-            soaked = open_loop(server.url, 100, soak, user=lambda i: f"Usoak{i:06d}")
-            wait_idle(server.url)
-            log = fake_log(fake_url)
-            answers = answers_per_event(log, soaked)
-            calls = [r for r in log["requests"][before:] if r["path"].startswith("/v2/bot/message/")]
-            rows += [(f"{soak} events at 100/s, fake failing 10 % of calls (500)", f"{len(calls)} calls"),
-                     ("  events lost (no answer delivered)", str(answers.count(0))),
-                     ("  events doubled (answered more than once)", str(sum(n > 1 for n in answers)))]
-            rows.append(("peak RSS, gunicorn master + workers (MB)", f"{server.peak_rss_mb():.0f}"))
-        finally:
-            server.stop()
-            fake.terminate()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "bench", "LINE_API_HOST": fake_url,
+                   "MAMORU_DATABASE": f"{tmp}/bench.sqlite3", "MAMORU_SECRET_KEY": "bench"}
+            for n in range(args.ingest_only or 0):
+                round_env = {**env, "MAMORU_DATABASE": f"{tmp}/round{n}.sqlite3"}
+                bare_rate = bare_throughput(round_env, seconds)
+                server = Server("bot:create_app()", round_env)
+                try:
+                    rows += ingest_rows(bare_rate, throughput(server.url, seconds), f"round {n + 1}: ")
+                finally:
+                    server.stop()
+            if not args.ingest_only:
+                rows += full_run(env, fake_url, seconds, soak)
+    finally:
+        fake.terminate()
     width = max(len(r[0]) for r in rows)
     print(f"\nwebhook benchmark ({os.cpu_count()} cores, gunicorn {' '.join(procfile_workers())} as in the Procfile,"
           " load generator on the same machine)")
