@@ -1,10 +1,12 @@
 """The outbox: retries with the same key, reply-token fallback, blocked users, restarts, quota."""
+import threading
 import time
 
 import pytest
 
 from bot.db import get_db
 from bot.store import PUSH_PAUSED_UNTIL
+from bot.worker import Traffic
 
 
 def outbox(app):
@@ -129,3 +131,31 @@ def test_events_of_one_user_are_answered_in_timestamp_order(app, webhook, events
     with app.app_context():
         rows = list(get_db().db.query("SELECT event_id FROM outbox ORDER BY id"))
     assert [r["event_id"] for r in rows] == [first["webhookEventId"], second["webhookEventId"]]
+
+
+def test_the_worker_gives_way_while_a_webhook_is_being_served_and_not_for_ever():
+    traffic = Traffic()
+    started = time.monotonic()
+    traffic.give_way()
+    assert time.monotonic() - started < Traffic.PATIENCE  # no traffic: no wait
+
+    served = []
+
+    def serve(seconds):
+        with traffic.request():
+            time.sleep(seconds)
+        served.append(time.monotonic())
+
+    request = threading.Thread(target=serve, args=(0.2,))
+    request.start()
+    time.sleep(0.02)
+    traffic.give_way()
+    assert served and time.monotonic() >= served[0]  # waited for the request to end
+    request.join()
+
+    endless = threading.Thread(target=serve, args=(Traffic.PATIENCE + 1,))
+    endless.start()
+    time.sleep(0.02)
+    traffic.give_way()
+    assert not served[1:]  # gave up waiting before that request ended
+    endless.join()
