@@ -1,4 +1,4 @@
-"""Tests of bot.store: writers in turn, each commit on disk before it returns; claims in lane order."""
+"""Tests of bot.store and bot.group_commit: writers in turn, commits on disk and shared, claims in lane order."""
 from __future__ import annotations
 
 import multiprocessing
