@@ -35,7 +35,6 @@ class Traffic:
     """
 
     QUIET = 0.005
-    BUSY_POLL = 0.02
     PATIENCE = 1.0
 
     def __init__(self):
@@ -58,15 +57,8 @@ class Traffic:
     def give_way(self) -> None:
         """Wait while requests are being served, up to PATIENCE seconds."""
         deadline = time.monotonic() + self.PATIENCE
-        while (now := time.monotonic()) < deadline:
-            # While requests keep coming, look seldom: each look takes the GIL from a request thread.
-            if self._in_flight:
-                pause = self.BUSY_POLL
-            elif now - self._last < self.QUIET:
-                pause = self._last + self.QUIET - now
-            else:
-                return
-            time.sleep(min(pause, deadline - now))
+        while (self._in_flight or time.monotonic() - self._last < self.QUIET) and time.monotonic() < deadline:
+            time.sleep(self.QUIET)
 
 
 class LostClaim(Exception):
