@@ -13,10 +13,11 @@ class CommitFailed(Exception):
 class _Waiting:
     """One request's rows, and how their commit went."""
 
-    __slots__ = ("rows", "done", "error")
+    __slots__ = ("rows", "received_at", "done", "error")
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], received_at: float):
         self.rows = rows
+        self.received_at = received_at
         self.done = False
         self.error: BaseException | None = None
 
@@ -33,7 +34,7 @@ class GroupCommit:
 
     def ingest(self, rows: list[dict], received_at: float) -> None:
         """Return once `rows` are on disk; raise what the commit raised if it failed."""
-        waiting = _Waiting(rows)
+        waiting = _Waiting(rows, received_at)
         with self._queue_lock:
             self._queue.append(waiting)
         # Whoever gets the turn commits everything queued by then, so requests that queued during one
@@ -43,17 +44,20 @@ class GroupCommit:
             if not waiting.done:
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
-                self._commit(batch, received_at)
+                self._commit(batch)
         if waiting.error is not None:
             raise CommitFailed("the webhook's events could not be stored") from waiting.error
 
-    def _commit(self, batch: list[_Waiting], received_at: float) -> None:
+    def _commit(self, batch: list[_Waiting]) -> None:
         # Whatever goes wrong (even an interrupt) must fail every request of the batch: a request marked
         # done without an error answers 200 for events that are not on disk.
         try:
             if self._store is None:
                 self._store = Store(connect(self._database))
-            self._store.ingest([row for waiting in batch for row in waiting.rows], received_at)
+            # The earliest arrival stands for the batch: a reply token's deadline counts from it, so it
+            # may only come early.
+            self._store.ingest([row for waiting in batch for row in waiting.rows],
+                               min(waiting.received_at for waiting in batch))
         except BaseException as error:
             for waiting in batch:
                 waiting.error = error
