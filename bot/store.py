@@ -21,7 +21,9 @@ SEVERITY_RANK = {"emergency": 0, "urgent": 1, "normal": 2}
 
 def connect(path: str) -> Database:
     """Open the database in WAL mode with a busy timeout suited to several processes."""
-    conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
+    # isolation_level=None: the only transactions are the ones Store.atomic opens, and a lone write
+    # statement is a transaction of its own (SQLite takes the write lock when the statement starts).
+    conn = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
     # An event acknowledged with 200 must survive a power cut, not only a crash: Store.atomic syncs the
     # log after each commit itself (see Store._sync), so SQLite need not do it inside the write lock.
     conn.execute("PRAGMA journal_mode=WAL")
@@ -109,19 +111,26 @@ class Store:
         """Run one write statement, in the open transaction or in a transaction of its own."""
         if self.db.conn.in_transaction:
             return self.db.execute(sql, params)
-        with self.atomic():
-            return self.db.execute(sql, params)
+        # No BEGIN and COMMIT around it: every call into SQLite lets other threads take the GIL, and
+        # this thread holds the writers' turn until it gets the GIL back.
+        with self._writer_turn():
+            cursor = self.db.execute(sql, params)
+        self._sync()
+        return cursor
 
     # -- inbox ---------------------------------------------------------------
 
     def ingest(self, events: list[dict], received_at: float) -> int:
         """Store webhook events (already keyed), ignoring ones seen before; return how many were new."""
-        with self.atomic():
-            cursor = self.db.conn.executemany(
-                "INSERT OR IGNORE INTO inbox (event_id, lane, timestamp, received_at, type, mode, body)"
-                " VALUES (:event_id, :lane, :timestamp, :received_at, :type, :mode, :body)",
-                [{**event, "received_at": received_at} for event in events],
-            )
+        # One statement for the whole batch, the rows passed as one JSON array: one call into SQLite.
+        cursor = self._write(
+            "INSERT OR IGNORE INTO inbox (event_id, lane, timestamp, received_at, type, mode, body)"
+            " SELECT value ->> 0, value ->> 1, value ->> 2, :received_at, value ->> 3, value ->> 4,"
+            " value ->> 5 FROM json_each(:rows)",
+            {"received_at": received_at, "rows": json.dumps(
+                [[e["event_id"], e["lane"], e["timestamp"], e["type"], e["mode"], e["body"]] for e in events],
+                ensure_ascii=False)},
+        )
         return cursor.rowcount
 
     def reject_webhook(self, reason: str, body: str) -> None:
