@@ -11,42 +11,57 @@ class CommitFailed(Exception):
 
 
 class _Waiting:
-    """One request's rows, and how their commit went."""
+    """One request's rows, how their commit went, and the gate its thread waits at."""
 
-    __slots__ = ("rows", "received_at", "done", "error")
+    __slots__ = ("rows", "received_at", "done", "error", "gate")
 
     def __init__(self, rows: list[dict], received_at: float):
         self.rows = rows
         self.received_at = received_at
         self.done = False
         self.error: BaseException | None = None
+        self.gate = threading.Lock()
+        self.gate.acquire()
 
 
 class GroupCommit:
-    """Store inbox rows durably for many request threads, one transaction and one fsync per turn."""
+    """Store inbox rows durably for many request threads, one transaction and one fsync per turn.
+
+    The requests queue up; the first in the queue leads: it commits the rows of everyone queued by
+    then, opens the gates of those it committed for, and hands the lead to the first one still waiting.
+    Each thread thus wakes at most once, and only when there is something for it to do.
+    """
 
     def __init__(self, database: str):
         self._database = database
         self._store: Store | None = None
         self._queue: list[_Waiting] = []
-        self._queue_lock = threading.Lock()
-        self._turn = threading.Lock()
+        self._lock = threading.Lock()
 
     def ingest(self, rows: list[dict], received_at: float) -> None:
         """Return once `rows` are on disk; raise what the commit raised if it failed."""
         waiting = _Waiting(rows, received_at)
-        with self._queue_lock:
+        with self._lock:
             self._queue.append(waiting)
-        # Whoever gets the turn commits everything queued by then, so requests that queued during one
-        # commit (its fsync is most of it) all go out in the next; a request finds its rows already
-        # committed by another's turn and returns at once.
-        with self._turn:
-            if not waiting.done:
-                with self._queue_lock:
-                    batch, self._queue = self._queue, []
-                self._commit(batch)
+            leads = len(self._queue) == 1
+        if not leads:
+            waiting.gate.acquire()
+        if not waiting.done:
+            self._lead()
         if waiting.error is not None:
             raise CommitFailed("the webhook's events could not be stored") from waiting.error
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch = list(self._queue)
+        self._commit(batch)
+        with self._lock:
+            del self._queue[:len(batch)]
+            successor = self._queue[0] if self._queue else None
+        if successor is not None:
+            successor.gate.release()
+        for waiting in batch[1:]:
+            waiting.gate.release()
 
     def _commit(self, batch: list[_Waiting]) -> None:
         # Whatever goes wrong (even an interrupt) must fail every request of the batch: a request marked

@@ -116,7 +116,7 @@ def test_requests_waiting_on_a_commit_share_the_next_one(tmp_path, monkeypatch):
         batches.append([row["event_id"] for row in rows])
         if len(batches) == 1:  # hold the first commit until every other request has queued behind it
             deadline = time.monotonic() + 10
-            while len(committer._queue) < REQUESTS - 1 and time.monotonic() < deadline:
+            while len(committer._queue) < REQUESTS and time.monotonic() < deadline:
                 time.sleep(0.001)
         return real_ingest(store, rows, received_at)
 
