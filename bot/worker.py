@@ -5,7 +5,6 @@ import json
 import logging
 import os
 import socket
-import sys
 import threading
 import time
 import uuid
@@ -41,6 +40,7 @@ class Traffic:
         self._in_flight = 0
         self._last = 0.0
         self._lock = threading.Lock()
+        self._quiet = threading.Condition(self._lock)
 
     @contextmanager
     def request(self):
@@ -53,12 +53,22 @@ class Traffic:
             with self._lock:
                 self._in_flight -= 1
                 self._last = time.monotonic()
+                if not self._in_flight:
+                    self._quiet.notify_all()
 
     def give_way(self) -> None:
         """Wait while requests are being served, up to PATIENCE seconds."""
+        # Woken by the end of the last request in flight rather than polling: under a burst a poll would
+        # take the GIL from the requests hundreds of times a second only to find them still coming.
         deadline = time.monotonic() + self.PATIENCE
-        while (self._in_flight or time.monotonic() - self._last < self.QUIET) and time.monotonic() < deadline:
-            time.sleep(self.QUIET)
+        with self._lock:
+            while (now := time.monotonic()) < deadline:
+                if self._in_flight:
+                    self._quiet.wait(deadline - now)
+                elif now - self._last < self.QUIET:
+                    self._quiet.wait(min(self._last + self.QUIET, deadline) - now)
+                else:
+                    return
 
 
 class LostClaim(Exception):
@@ -101,9 +111,6 @@ class Worker:
 
     def start(self) -> "Worker":
         """Run the inbox and outbox loops in background threads."""
-        # Hand the GIL over within 0.5 ms (default 5 ms), so a webhook request never waits long behind
-        # the worker threads of its own process.
-        sys.setswitchinterval(0.0005)
         self._threads = [threading.Thread(target=loop, name=name, daemon=True) for name, loop in
                          (("mamoru-inbox", self._inbox_loop), ("mamoru-outbox", self._outbox_loop))]
         for thread in self._threads:
