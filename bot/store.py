@@ -24,8 +24,8 @@ def connect(path: str) -> Database:
     # isolation_level=None: the only transactions are the ones Store.atomic opens, and a lone write
     # statement is a transaction of its own (SQLite takes the write lock when the statement starts).
     conn = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
-    # An event acknowledged with 200 must survive a power cut, not only a crash: Store.atomic syncs the
-    # log after each commit itself (see Store._sync), so SQLite need not do it inside the write lock.
+    # An event acknowledged with 200 must survive a power cut, not only a crash: the store syncs the log
+    # after each of its commits itself (see Store._sync), so SQLite need not do it inside the write lock.
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
