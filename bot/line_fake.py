@@ -160,6 +160,11 @@ class FakeLineApi:
             self.failure_rate = float(payload.get("failure_rate", self.failure_rate))
             self.delay = float(payload.get("delay", self.delay))
             return 200, {}
+        if method == "POST" and path.startswith("/v2/bot/message/") and not (
+                isinstance(payload, dict) and isinstance(payload.get("messages"), list)):
+            # LINE's own answer to a body it cannot read; a request thread that crashed instead would
+            # leave the caller with a dropped connection.
+            return 400, {"message": "The request body has 1 error(s)"}
         if method == "POST" and path == "/v2/bot/message/reply":
             token = payload.get("replyToken")
             if token in self._used_tokens:

@@ -1,6 +1,9 @@
 """The outbox: retries with the same key, reply-token fallback, blocked users, restarts, quota."""
+import json
 import threading
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -159,3 +162,25 @@ def test_the_worker_gives_way_while_a_webhook_is_being_served_and_not_for_ever()
     traffic.give_way()
     assert not served[1:]  # gave up waiting before that request ended
     endless.join()
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (b"", "application/json"),
+    (b'{"replyToken": "x", "messages": [{"type": "te', "application/json"),
+    (b'{"to": "U1"}', "application/json"),
+    (b'{"to": "U1", "messages": [{"type": "text", "text": "hi"}]}', "text/plain"),
+])
+def test_the_fake_answers_an_unreadable_message_call_with_lines_400_and_keeps_serving(line_api, body, content_type):
+    for path in ("/v2/bot/message/reply", "/v2/bot/message/push"):
+        request = urllib.request.Request(line_api.url + path, data=body, method="POST",
+                                         headers={"Content-Type": content_type})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 400
+        assert json.load(refused.value) == {"message": "The request body has 1 error(s)"}
+    assert line_api.delivered == []
+    push = json.dumps({"to": "U1", "messages": [{"type": "text", "text": "hi"}]}).encode()
+    request = urllib.request.Request(line_api.url + "/v2/bot/message/push", data=push, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    assert urllib.request.urlopen(request, timeout=5).status == 200
+    assert [d["to"] for d in line_api.delivered] == ["U1"]
