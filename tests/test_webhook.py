@@ -2,6 +2,8 @@
 import json
 import sqlite3
 
+import pytest
+
 from bot.db import get_db
 from bot.store import Store
 
@@ -54,13 +56,25 @@ def test_forged_or_missing_signature_is_refused_with_nothing_stored(app, client,
     assert stored(app) == {}
 
 
-def test_signed_body_that_is_not_json_is_recorded_and_refused_without_a_500(app, webhook):
-    response = webhook(body="this is not json")
+@pytest.mark.parametrize("body, reason", [
+    ("this is not json", "JSONDecodeError"),
+    ('{"events": {"type": "message"}}', "events is not a list"),
+])
+def test_signed_body_that_is_not_a_json_webhook_is_recorded_and_refused_without_a_500(app, webhook, body, reason):
+    response = webhook(body=body)
     assert response.status_code == 400
     with app.app_context():
         rows = list(get_db().db.query("SELECT reason, body FROM rejected_webhooks"))
-    assert rows[0]["body"] == "this is not json" and "JSONDecodeError" in rows[0]["reason"]
+    assert rows[0]["body"] == body and reason in rows[0]["reason"]
     assert stored(app) == {}
+
+
+def test_events_are_stored_as_they_came_and_one_that_is_no_object_as_unreadable(app, webhook, events):
+    good = events.text("U7", "こんにちは")
+    assert webhook(good, 5).status_code == 200
+    with app.app_context():
+        bodies = [json.loads(row["body"]) for row in get_db().db.query("SELECT body FROM inbox ORDER BY timestamp DESC")]
+    assert bodies == [good, {"unreadable": 5}]
 
 
 def test_empty_event_list_is_accepted(webhook, app):
