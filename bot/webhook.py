@@ -68,7 +68,7 @@ def _accept():
         events = json.loads(body)["events"]
         if not isinstance(events, list):
             raise TypeError("events is not a list")
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, RecursionError) as error:
         get_db().reject_webhook(f"{type(error).__name__}: {error}", body)
         log.warning("signed webhook with an unreadable body recorded and refused")
         return jsonify(error="body is not a LINE webhook"), 400

@@ -59,6 +59,7 @@ def test_forged_or_missing_signature_is_refused_with_nothing_stored(app, client,
 @pytest.mark.parametrize("body, reason", [
     ("this is not json", "JSONDecodeError"),
     ('{"events": {"type": "message"}}', "events is not a list"),
+    ('{"events": ' + "[" * 100_000 + "]" * 100_000 + "}", "RecursionError"),
 ])
 def test_signed_body_that_is_not_a_json_webhook_is_recorded_and_refused_without_a_500(app, webhook, body, reason):
     response = webhook(body=body)
