@@ -1,5 +1,6 @@
 """Demo mode: the app starts its own fake LINE API, and /simulator drives the real webhook path."""
 import json
+import logging
 import threading
 import urllib.request
 
@@ -21,6 +22,22 @@ def demo(tmp_path, monkeypatch):
     server.shutdown()
     app.extensions["mamoru.worker"].stop()
     app.extensions["mamoru.fake"].stop()
+
+
+def test_demo_mode_says_so_once_in_the_servers_log_and_not_in_a_commands(tmp_path, monkeypatch, caplog):
+    for variable in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    caplog.set_level(logging.INFO, logger="mamoru")
+    database = str(tmp_path / "demo.sqlite3")
+    apps = [create_app({"DATABASE": database, "WORKER": "off", "COMMAND": True}),
+            create_app({"DATABASE": database, "WORKER": "off"})]
+    try:
+        banners = [r.getMessage() for r in caplog.records if r.getMessage().startswith("DEMO MODE")]
+        assert banners == [f"DEMO MODE: no LINE credentials set; the Messaging API is a fake at "
+                           f"{apps[1].config['LINE_API_HOST']} and the LINE simulator is at /simulator"]
+    finally:
+        for app in apps:
+            app.extensions["mamoru.fake"].stop()
 
 
 def send(url, **action):
