@@ -57,7 +57,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(simulator.bp)
     cli.init_app(app)
 
+    # Commands (`mamoru sos load-sample` before `mamoru run`, say) build an app too: only the server
+    # announces the demo, so a newcomer sees one banner, with the port of the fake the simulator shows.
     if app.config["DEMO"] and not app.config.get("COMMAND"):
+        log.info("DEMO MODE: no LINE credentials set; the Messaging API is a fake at %s and the LINE "
+                 "simulator is at /simulator", app.config["LINE_API_HOST"])
         _demo_consultant(app)
     if app.config["WORKER"] == "thread":
         worker.start()
@@ -92,11 +96,6 @@ def _start_demo(app: Flask) -> None:
     app.extensions["mamoru.fake"] = fake
     app.config.update(LINE_CHANNEL_SECRET=DEMO_SECRET, LINE_CHANNEL_ACCESS_TOKEN=DEMO_TOKEN,
                       LINE_API_HOST=fake.url)
-    # Commands (`mamoru sos load-sample` before `mamoru run`, say) build an app too: only the server's
-    # banner names the fake the simulator shows, so a newcomer sees one line and one port.
-    if not app.config.get("COMMAND"):
-        log.info("DEMO MODE: no LINE credentials set; the Messaging API is a fake at %s and the LINE "
-                 "simulator is at /simulator", fake.url)
 
 
 def _build_worker(app: Flask):

@@ -11,10 +11,15 @@ from bot import create_app
 
 
 @pytest.fixture
-def demo(tmp_path, monkeypatch):
-    """The app as `make run` starts it with no LINE credentials, served on 127.0.0.1."""
+def no_line_credentials(monkeypatch):
+    """An environment without LINE credentials, as on a newcomer's machine."""
     for variable in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN"):
         monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture
+def demo(tmp_path, no_line_credentials):
+    """The app as `make run` starts it with no LINE credentials, served on 127.0.0.1."""
     app = create_app({"DATABASE": str(tmp_path / "demo.sqlite3"), "WORKER": "thread"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -24,9 +29,7 @@ def demo(tmp_path, monkeypatch):
     app.extensions["mamoru.fake"].stop()
 
 
-def test_demo_mode_says_so_once_in_the_servers_log_and_not_in_a_commands(tmp_path, monkeypatch, caplog):
-    for variable in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN"):
-        monkeypatch.delenv(variable, raising=False)
+def test_demo_mode_says_so_once_in_the_servers_log_and_not_in_a_commands(tmp_path, no_line_credentials, caplog):
     caplog.set_level(logging.INFO, logger="mamoru")
     database = str(tmp_path / "demo.sqlite3")
     apps = [create_app({"DATABASE": database, "WORKER": "off", "COMMAND": True}),
