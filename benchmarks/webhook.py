@@ -227,8 +227,8 @@ def ingest_rounds(env: dict, seconds: float, rounds: int) -> list[tuple[str, str
             server.stop()
         ratios.append(rate / bare_rate)
         rows.append((f"round {n + 1}: ingest, bare Flask / durable inbox (events/s)",
-                     f"{bare_rate:.0f} / {rate:.0f} = {rate / bare_rate:.0%}"))
-    rows.append((f"durable / bare, median of {rounds} rounds", f"{statistics.median(ratios):.0%}"))
+                     f"{bare_rate:.0f} / {rate:.0f} = {rate / bare_rate:.1%}"))
+    rows.append((f"durable / bare, median of {rounds} rounds", f"{statistics.median(ratios):.1%}"))
     return rows
 
 
@@ -282,7 +282,7 @@ def full_run(env: dict, fake_url: str, seconds: float, soak: int, rounds: int) -
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="shorter runs (a smoke test, not a measurement)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the ingest comparison (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the ingest comparison (default 5)")
     parser.add_argument("--ingest-only", action="store_true", help="only the ingest comparison")
     args = parser.parse_args()
     seconds, soak = (3, 1000) if args.quick else (10, 10000)
