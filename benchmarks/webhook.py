@@ -219,12 +219,9 @@ def ingest_rounds(env: dict, seconds: float, rounds: int) -> list[tuple[str, str
     """
     rows, ratios = [], []
     for n in range(rounds):
-        bare_rate = bare_throughput(env, seconds)
-        server = Server("bot:create_app()", {**env, "MAMORU_DATABASE": f"{env['MAMORU_DATABASE']}.round{n}"})
-        try:
-            rate = throughput(server.url, seconds)
-        finally:
-            server.stop()
+        bare_rate = served_throughput("benchmarks.bare_app:create_app()", env, seconds)
+        rate = served_throughput("bot:create_app()", {**env, "MAMORU_DATABASE": f"{env['MAMORU_DATABASE']}.round{n}"},
+                                 seconds)
         ratios.append(rate / bare_rate)
         rows.append((f"round {n + 1}: ingest, bare Flask / durable inbox (events/s)",
                      f"{bare_rate:.0f} / {rate:.0f} = {rate / bare_rate:.1%}"))
@@ -232,13 +229,13 @@ def ingest_rounds(env: dict, seconds: float, rounds: int) -> list[tuple[str, str
     return rows
 
 
-def bare_throughput(env: dict, seconds: float) -> float:
-    """Acknowledged events per second of the bare endpoint."""
-    bare = Server("benchmarks.bare_app:create_app()", env)
+def served_throughput(app: str, env: dict, seconds: float) -> float:
+    """Acknowledged events per second of `app` on a server started for this run alone."""
+    server = Server(app, env)
     try:
-        return throughput(bare.url, seconds)
+        return throughput(server.url, seconds)
     finally:
-        bare.stop()
+        server.stop()
 
 
 def full_run(env: dict, fake_url: str, seconds: float, soak: int, rounds: int) -> list[tuple[str, str]]:
